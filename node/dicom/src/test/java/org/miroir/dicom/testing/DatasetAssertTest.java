@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.miroir.dicom.data.Attributes;
+import org.miroir.dicom.data.Tag;
 import org.miroir.dicom.data.BulkData;
 import org.miroir.dicom.data.Fragments;
 import org.miroir.dicom.data.Sequence;
@@ -17,20 +18,18 @@ import org.miroir.dicom.data.VR;
 import org.miroir.dicom.testing.DatasetAssert.Tolerance;
 
 class DatasetAssertTest {
-    private static final int PATIENT_NAME = 0x00100010;
-    private static final int PIXEL_DATA = 0x7FE00010;
     private static final int PRIVATE_TAG = 0x00091010;
 
     private static Attributes sample() {
         Attributes a = new Attributes();
-        a.setString(0x00080005, VR.CS, "ISO_IR 100");
-        a.setString(0x00080018, VR.UI, "1.2.3.4");
-        a.setString(PATIENT_NAME, VR.PN, "MÜLLER^JÜRGEN");
-        a.setInt(0x00280010, VR.US, 2);
-        Sequence seq = a.newSequence(0x00081115, 2);
-        seq.addNewItem().setString(0x00081155, VR.UI, "1.2.3.5");
-        seq.addNewItem().setString(0x00081155, VR.UI, "1.2.3.6");
-        a.setBytes(PIXEL_DATA, VR.OW, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        a.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100");
+        a.setString(Tag.SOPInstanceUID, VR.UI, "1.2.3.4");
+        a.setString(Tag.PatientName, VR.PN, "MÜLLER^JÜRGEN");
+        a.setInt(Tag.Rows, VR.US, 2);
+        Sequence seq = a.newSequence(Tag.ReferencedSeriesSequence, 2);
+        seq.addNewItem().setString(Tag.ReferencedSOPInstanceUID, VR.UI, "1.2.3.5");
+        seq.addNewItem().setString(Tag.ReferencedSOPInstanceUID, VR.UI, "1.2.3.6");
+        a.setBytes(Tag.PixelData, VR.OW, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         return a;
     }
 
@@ -43,7 +42,7 @@ class DatasetAssertTest {
     @Test
     void changedValueIsReportedWithTagVrAndBothValues() {
         Attributes actual = sample();
-        actual.setString(PATIENT_NAME, VR.PN, "MÜLLER^JURGEN");
+        actual.setString(Tag.PatientName, VR.PN, "MÜLLER^JURGEN");
         assertThatThrownBy(() -> DatasetAssert.assertDatasetsEqual(sample(), actual))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("1 place(s)")
@@ -55,8 +54,8 @@ class DatasetAssertTest {
     @Test
     void missingAndUnexpectedElementsAreReported() {
         Attributes actual = sample();
-        actual.remove(0x00280010);
-        actual.setString(0x00100020, VR.LO, "ID1");
+        actual.remove(Tag.Rows);
+        actual.setString(Tag.PatientID, VR.LO, "ID1");
         assertThat(DatasetAssert.comparing().differences(sample(), actual))
                 .hasSize(2)
                 .anySatisfy(d -> assertThat(d).startsWith("(0010,0020) LO: unexpected"))
@@ -66,7 +65,7 @@ class DatasetAssertTest {
     @Test
     void differenceInsideASequenceItemNamesThePath() {
         Attributes actual = sample();
-        actual.getSequence(0x00081115).get(1).setString(0x00081155, VR.UI, "1.2.3.7");
+        actual.getSequence(Tag.ReferencedSeriesSequence).get(1).setString(Tag.ReferencedSOPInstanceUID, VR.UI, "1.2.3.7");
         assertThat(DatasetAssert.comparing().differences(sample(), actual))
                 .singleElement().asString().startsWith("(0008,1115)[1] > (0008,1155) UI: ");
     }
@@ -74,7 +73,7 @@ class DatasetAssertTest {
     @Test
     void itemCountDifferenceIsReported() {
         Attributes actual = sample();
-        actual.getSequence(0x00081115).remove(1);
+        actual.getSequence(Tag.ReferencedSeriesSequence).remove(1);
         assertThat(DatasetAssert.comparing().differences(sample(), actual))
                 .singleElement().asString().contains("expected 2 item(s) but was 1");
     }
@@ -83,13 +82,13 @@ class DatasetAssertTest {
     void fragmentsAreComparedOneByOne() {
         Attributes expected = new Attributes(), actual = new Attributes();
         for (Attributes a : new Attributes[] {expected, actual}) {
-            Fragments f = a.newFragments(PIXEL_DATA, VR.OB, 3);
+            Fragments f = a.newFragments(Tag.PixelData, VR.OB, 3);
             f.add(new byte[0]);
             f.add(new byte[] {1, 2, 3, 4});
             f.add(new byte[] {5, 6});
         }
         DatasetAssert.assertDatasetsEqual(expected, actual);
-        actual.getFragments(PIXEL_DATA).set(2, new byte[] {5, 7});
+        actual.getFragments(Tag.PixelData).set(2, new byte[] {5, 7});
         assertThat(DatasetAssert.comparing().differences(expected, actual))
                 .singleElement().asString().contains("fragment 2: bytes differ from offset 1");
     }
@@ -97,7 +96,7 @@ class DatasetAssertTest {
     @Test
     void binaryDifferenceGivesTheOffset() {
         Attributes actual = sample();
-        actual.setBytes(PIXEL_DATA, VR.OW, new byte[] {1, 2, 3, 4, 5, 6, 8, 7});
+        actual.setBytes(Tag.PixelData, VR.OW, new byte[] {1, 2, 3, 4, 5, 6, 8, 7});
         assertThat(DatasetAssert.comparing().differences(sample(), actual))
                 .singleElement().asString().contains("bytes differ from offset 6").contains("[01 02 03 04 05 06 08 07]");
     }
@@ -133,11 +132,11 @@ class DatasetAssertTest {
     @Test
     void obVersusOwNeedsTheAmbiguousVrTolerance() {
         Attributes actual = sample();
-        actual.setBytes(PIXEL_DATA, VR.OB, sample().getBytes(PIXEL_DATA));
+        actual.setBytes(Tag.PixelData, VR.OB, sample().getBytes(Tag.PixelData));
         assertThat(DatasetAssert.comparing().differences(sample(), actual)).hasSize(1);
         DatasetAssert.comparing().tolerate(Tolerance.AMBIGUOUS_VR, "implicit VR pixel data").assertEquals(sample(), actual);
         // An unrelated pair of VRs is never ambiguous.
-        actual.setBytes(PIXEL_DATA, VR.UL, sample().getBytes(PIXEL_DATA));
+        actual.setBytes(Tag.PixelData, VR.UL, sample().getBytes(Tag.PixelData));
         assertThat(DatasetAssert.comparing().tolerate(Tolerance.AMBIGUOUS_VR, "implicit VR pixel data")
                 .differences(sample(), actual)).hasSize(1);
     }
@@ -145,14 +144,14 @@ class DatasetAssertTest {
     @Test
     void paddingDifferencesFailUnlessTolerated() {
         Attributes expected = sample(), actual = sample();
-        expected.setBytes(0x00080018, VR.UI, "1.2.3.45\0".getBytes());
-        actual.setBytes(0x00080018, VR.UI, "1.2.3.45 ".getBytes());
+        expected.setBytes(Tag.SOPInstanceUID, VR.UI, "1.2.3.45\0".getBytes());
+        actual.setBytes(Tag.SOPInstanceUID, VR.UI, "1.2.3.45 ".getBytes());
         assertThatThrownBy(() -> DatasetAssert.assertDatasetsEqual(expected, actual))
                 .hasMessageContaining("\"1.2.3.45\\0\"")
                 .hasMessageContaining("\"1.2.3.45 \"");
         DatasetAssert.comparing().tolerate(Tolerance.TRAILING_PADDING, "peer pads UI with space").assertEquals(expected, actual);
         // Only trailing padding: an inner difference still fails.
-        actual.setBytes(0x00080018, VR.UI, "1.2.3.46 ".getBytes());
+        actual.setBytes(Tag.SOPInstanceUID, VR.UI, "1.2.3.46 ".getBytes());
         assertThat(DatasetAssert.comparing().tolerate(Tolerance.TRAILING_PADDING, "peer pads UI with space")
                 .differences(expected, actual)).hasSize(1);
     }
@@ -161,7 +160,7 @@ class DatasetAssertTest {
     void groupLengthsAndFileMetaAreSkippedUnlessIncluded() {
         Attributes expected = sample(), actual = sample();
         actual.setInt(0x00080000, VR.UL, 1234);
-        actual.setString(0x00020010, VR.UI, "1.2.840.10008.1.2");
+        actual.setString(Tag.TransferSyntaxUID, VR.UI, "1.2.840.10008.1.2");
         DatasetAssert.assertDatasetsEqual(expected, actual);
         assertThat(DatasetAssert.comparing().includeGroupLengths().differences(expected, actual))
                 .singleElement().asString().startsWith("(0008,0000) UL: unexpected");
@@ -174,10 +173,10 @@ class DatasetAssertTest {
         Path file = dir.resolve("bulk.raw");
         Files.write(file, new byte[] {9, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9});
         Attributes actual = sample();
-        actual.setValue(PIXEL_DATA, VR.OW, new BulkData(file.toUri().toString(), 2, 8, false));
+        actual.setValue(Tag.PixelData, VR.OW, new BulkData(file.toUri().toString(), 2, 8, false));
         DatasetAssert.assertDatasetsEqual(sample(), actual);
 
-        actual.setValue(PIXEL_DATA, VR.OW, new BulkData(file.toString(), 1, 8, false));
+        actual.setValue(Tag.PixelData, VR.OW, new BulkData(file.toString(), 1, 8, false));
         assertThat(DatasetAssert.comparing().differences(sample(), actual))
                 .singleElement().asString().contains("bytes differ from offset 0");
     }
@@ -187,7 +186,7 @@ class DatasetAssertTest {
         Path file = dir.resolve("bulk-be.raw");
         Files.write(file, new byte[] {2, 1, 4, 3, 6, 5, 8, 7});
         Attributes actual = sample();
-        actual.setValue(PIXEL_DATA, VR.OW, new BulkData(file.toString(), 0, 8, true));
+        actual.setValue(Tag.PixelData, VR.OW, new BulkData(file.toString(), 0, 8, true));
         DatasetAssert.assertDatasetsEqual(sample(), actual);
     }
 

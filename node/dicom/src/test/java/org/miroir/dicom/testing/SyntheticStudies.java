@@ -1,7 +1,12 @@
 package org.miroir.dicom.testing;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -12,7 +17,11 @@ import java.util.Random;
 import java.util.UUID;
 
 import org.miroir.dicom.data.Attributes;
+import org.miroir.dicom.data.Tag;
+import org.miroir.dicom.data.UID;
 import org.miroir.dicom.data.VR;
+import org.miroir.dicom.io.DicomOutputStream;
+import org.miroir.dicom.io.FileMetaInformation;
 
 /**
  * Generates valid DICOM image instances (CT Image Storage, MR Image Storage) for tests and benchmarks:
@@ -31,9 +40,6 @@ import org.miroir.dicom.data.VR;
  * }</pre>
  */
 public final class SyntheticStudies {
-    public static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
-    public static final String MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4";
-
     public record Patient(String patientId, String patientName, String birthDate, String sex) {}
 
     public record Study(Patient patient, String studyInstanceUid, String studyDate, String studyTime,
@@ -97,7 +103,7 @@ public final class SyntheticStudies {
                     Series ser = new Series(study, uid(rnd), modality, r + 1,
                             seriesProtocol[0] + " SERIES " + (r + 1), seriesProtocol[1], uid(rnd));
                     series.add(ser);
-                    String cuid = modality.equals("CT") ? CT_IMAGE_STORAGE : MR_IMAGE_STORAGE;
+                    String cuid = modality.equals("CT") ? UID.CTImageStorage : UID.MRImageStorage;
                     for (int i = 0; i < b.instancesPerSeries; i++) {
                         instances.add(new Instance(ser, cuid, uid(rnd), i + 1));
                     }
@@ -154,66 +160,89 @@ public final class SyntheticStudies {
         boolean ct = ser.modality().equals("CT");
         Attributes a = new Attributes(64);
         // Specific Character Set first: the text setters below encode with it.
-        a.setString(0x00080005, VR.CS, specificCharacterSet);
-        a.setString(0x00080008, VR.CS, "ORIGINAL", "PRIMARY", "AXIAL");
-        a.setString(0x00080016, VR.UI, inst.sopClassUid());
-        a.setString(0x00080018, VR.UI, inst.sopInstanceUid());
-        a.setString(0x00080020, VR.DA, st.studyDate());
-        a.setString(0x00080021, VR.DA, st.studyDate());
-        a.setString(0x00080023, VR.DA, st.studyDate());
-        a.setString(0x00080030, VR.TM, st.studyTime());
-        a.setString(0x00080031, VR.TM, st.studyTime());
-        a.setString(0x00080033, VR.TM, st.studyTime());
-        a.setString(0x00080050, VR.SH, st.accessionNumber());
-        a.setString(0x00080060, VR.CS, ser.modality());
-        a.setString(0x00080070, VR.LO, "MIROIR SYNTHETIC");
-        a.setString(0x00080090, VR.PN, st.referringPhysician());
-        a.setString(0x00081030, VR.LO, st.description());
-        a.setString(0x0008103E, VR.LO, ser.description());
-        a.setString(0x00100010, VR.PN, pt.patientName());
-        a.setString(0x00100020, VR.LO, pt.patientId());
-        a.setString(0x00100030, VR.DA, pt.birthDate());
-        a.setString(0x00100040, VR.CS, pt.sex());
-        a.setString(0x00180015, VR.CS, ser.bodyPart());
-        a.setString(0x00180050, VR.DS, "2.5");
+        a.setString(Tag.SpecificCharacterSet, VR.CS, specificCharacterSet);
+        a.setString(Tag.ImageType, VR.CS, "ORIGINAL", "PRIMARY", "AXIAL");
+        a.setString(Tag.SOPClassUID, VR.UI, inst.sopClassUid());
+        a.setString(Tag.SOPInstanceUID, VR.UI, inst.sopInstanceUid());
+        a.setString(Tag.StudyDate, VR.DA, st.studyDate());
+        a.setString(Tag.SeriesDate, VR.DA, st.studyDate());
+        a.setString(Tag.ContentDate, VR.DA, st.studyDate());
+        a.setString(Tag.StudyTime, VR.TM, st.studyTime());
+        a.setString(Tag.SeriesTime, VR.TM, st.studyTime());
+        a.setString(Tag.ContentTime, VR.TM, st.studyTime());
+        a.setString(Tag.AccessionNumber, VR.SH, st.accessionNumber());
+        a.setString(Tag.Modality, VR.CS, ser.modality());
+        a.setString(Tag.Manufacturer, VR.LO, "MIROIR SYNTHETIC");
+        a.setString(Tag.ReferringPhysicianName, VR.PN, st.referringPhysician());
+        a.setString(Tag.StudyDescription, VR.LO, st.description());
+        a.setString(Tag.SeriesDescription, VR.LO, ser.description());
+        a.setString(Tag.PatientName, VR.PN, pt.patientName());
+        a.setString(Tag.PatientID, VR.LO, pt.patientId());
+        a.setString(Tag.PatientBirthDate, VR.DA, pt.birthDate());
+        a.setString(Tag.PatientSex, VR.CS, pt.sex());
+        a.setString(Tag.BodyPartExamined, VR.CS, ser.bodyPart());
+        a.setString(Tag.SliceThickness, VR.DS, "2.5");
         if (ct) {
-            a.setString(0x00180060, VR.DS, "120");
+            a.setString(Tag.KVP, VR.DS, "120");
         } else {
-            a.setString(0x00180020, VR.CS, "SE");
-            a.setString(0x00180021, VR.CS, "NONE");
-            a.setString(0x00180022, VR.CS, "");
-            a.setString(0x00180023, VR.CS, "2D");
-            a.setString(0x00180080, VR.DS, "500");
-            a.setString(0x00180081, VR.DS, "15");
-            a.setString(0x00180087, VR.DS, "1.5");
-            a.setString(0x00180091, VR.IS, "1");
+            a.setString(Tag.ScanningSequence, VR.CS, "SE");
+            a.setString(Tag.SequenceVariant, VR.CS, "NONE");
+            a.setString(Tag.ScanOptions, VR.CS, "");
+            a.setString(Tag.MRAcquisitionType, VR.CS, "2D");
+            a.setString(Tag.RepetitionTime, VR.DS, "500");
+            a.setString(Tag.EchoTime, VR.DS, "15");
+            a.setString(Tag.MagneticFieldStrength, VR.DS, "1.5");
+            a.setString(Tag.EchoTrainLength, VR.IS, "1");
         }
-        a.setString(0x00185100, VR.CS, "HFS");
-        a.setString(0x0020000D, VR.UI, st.studyInstanceUid());
-        a.setString(0x0020000E, VR.UI, ser.seriesInstanceUid());
-        a.setString(0x00200010, VR.SH, st.studyId());
-        a.setInt(0x00200011, VR.IS, ser.seriesNumber());
-        a.setInt(0x00200012, VR.IS, 1);
-        a.setInt(0x00200013, VR.IS, inst.instanceNumber());
-        a.setString(0x00200032, VR.DS, "-125", "-125", String.format(Locale.ROOT, "%.1f", inst.instanceNumber() * 2.5));
-        a.setString(0x00200037, VR.DS, "1", "0", "0", "0", "1", "0");
-        a.setString(0x00200052, VR.UI, ser.frameOfReferenceUid());
-        a.setString(0x00201040, VR.LO, "");
-        a.setInt(0x00280002, VR.US, 1);
-        a.setString(0x00280004, VR.CS, "MONOCHROME2");
-        a.setInt(0x00280010, VR.US, rows);
-        a.setInt(0x00280011, VR.US, columns);
-        a.setString(0x00280030, VR.DS, "0.5", "0.5");
-        a.setInt(0x00280100, VR.US, 16);
-        a.setInt(0x00280101, VR.US, 16);
-        a.setInt(0x00280102, VR.US, 15);
-        a.setInt(0x00280103, VR.US, 0);
+        a.setString(Tag.PatientPosition, VR.CS, "HFS");
+        a.setString(Tag.StudyInstanceUID, VR.UI, st.studyInstanceUid());
+        a.setString(Tag.SeriesInstanceUID, VR.UI, ser.seriesInstanceUid());
+        a.setString(Tag.StudyID, VR.SH, st.studyId());
+        a.setInt(Tag.SeriesNumber, VR.IS, ser.seriesNumber());
+        a.setInt(Tag.AcquisitionNumber, VR.IS, 1);
+        a.setInt(Tag.InstanceNumber, VR.IS, inst.instanceNumber());
+        a.setString(Tag.ImagePositionPatient, VR.DS, "-125", "-125", String.format(Locale.ROOT, "%.1f", inst.instanceNumber() * 2.5));
+        a.setString(Tag.ImageOrientationPatient, VR.DS, "1", "0", "0", "0", "1", "0");
+        a.setString(Tag.FrameOfReferenceUID, VR.UI, ser.frameOfReferenceUid());
+        a.setString(Tag.PositionReferenceIndicator, VR.LO, "");
+        a.setInt(Tag.SamplesPerPixel, VR.US, 1);
+        a.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+        a.setInt(Tag.Rows, VR.US, rows);
+        a.setInt(Tag.Columns, VR.US, columns);
+        a.setString(Tag.PixelSpacing, VR.DS, "0.5", "0.5");
+        a.setInt(Tag.BitsAllocated, VR.US, 16);
+        a.setInt(Tag.BitsStored, VR.US, 16);
+        a.setInt(Tag.HighBit, VR.US, 15);
+        a.setInt(Tag.PixelRepresentation, VR.US, 0);
         if (ct) {
-            a.setString(0x00281052, VR.DS, "-1024");
-            a.setString(0x00281053, VR.DS, "1");
+            a.setString(Tag.RescaleIntercept, VR.DS, "-1024");
+            a.setString(Tag.RescaleSlope, VR.DS, "1");
         }
-        a.setBytes(0x7FE00010, VR.OW, pixels(inst.instanceNumber()));
+        a.setBytes(Tag.PixelData, VR.OW, pixels(inst.instanceNumber()));
         return a;
+    }
+
+    /** Writes one instance as a Part 10 file in {@code transferSyntaxUid} (any uncompressed transfer syntax). */
+    public void write(Instance inst, Path file, String transferSyntaxUid) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024)) {
+            new DicomOutputStream(out, transferSyntaxUid).writeDataset(
+                    FileMetaInformation.create(inst.sopInstanceUid(), inst.sopClassUid(), transferSyntaxUid), dataset(inst));
+        }
+    }
+
+    /**
+     * Writes every instance to {@code dir/<SOP Instance UID>.dcm} (one data set in memory at a time);
+     * returns the files in the order of {@link #instances()}.
+     */
+    public List<Path> writeAll(Path dir, String transferSyntaxUid) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>(instances.size());
+        for (Instance inst : instances) {
+            Path f = dir.resolve(inst.sopInstanceUid() + ".dcm");
+            write(inst, f, transferSyntaxUid);
+            files.add(f);
+        }
+        return files;
     }
 
     /**

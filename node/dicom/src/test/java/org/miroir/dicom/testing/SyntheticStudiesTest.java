@@ -2,20 +2,29 @@ package org.miroir.dicom.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.miroir.dicom.data.Attributes;
+import org.miroir.dicom.data.Tag;
+import org.miroir.dicom.data.UID;
 import org.miroir.dicom.data.VR;
+import org.miroir.dicom.io.DicomInputStream;
 
 class SyntheticStudiesTest {
-    private static final int[] TYPE1_IMAGE = {0x00080008, 0x00080016, 0x00080018, 0x00080060, 0x0020000D, 0x0020000E,
-            0x00200032, 0x00200037, 0x00200052, 0x00280002, 0x00280004, 0x00280010, 0x00280011, 0x00280030,
-            0x00280100, 0x00280101, 0x00280102, 0x00280103, 0x7FE00010};
+    private static final int[] TYPE1_IMAGE = {Tag.ImageType, Tag.SOPClassUID, Tag.SOPInstanceUID, Tag.Modality, Tag.StudyInstanceUID, Tag.SeriesInstanceUID,
+            Tag.ImagePositionPatient, Tag.ImageOrientationPatient, Tag.FrameOfReferenceUID, Tag.SamplesPerPixel, Tag.PhotometricInterpretation, Tag.Rows, Tag.Columns, Tag.PixelSpacing,
+            Tag.BitsAllocated, Tag.BitsStored, Tag.HighBit, Tag.PixelRepresentation, Tag.PixelData};
 
     private static SyntheticStudies small(long seed) {
         return SyntheticStudies.builder().seed(seed).patients(2).studiesPerPatient(2).seriesPerStudy(2)
@@ -66,23 +75,23 @@ class SyntheticStudiesTest {
         SyntheticStudies gen = small(3);
         for (SyntheticStudies.Instance i : gen.instances()) {
             Attributes ds = gen.dataset(i);
-            assertThat(ds.getString(0x00100020)).isEqualTo(i.patient().patientId());
-            assertThat(ds.getString(0x00100010)).isEqualTo(i.patient().patientName());
-            assertThat(ds.getString(0x00100030)).isEqualTo(i.patient().birthDate()).matches("\\d{8}");
-            assertThat(ds.getString(0x0020000D)).isEqualTo(i.study().studyInstanceUid());
-            assertThat(ds.getString(0x00080020)).isEqualTo(i.study().studyDate());
-            assertThat(ds.getString(0x00080050)).isEqualTo(i.study().accessionNumber());
-            assertThat(ds.getString(0x0020000E)).isEqualTo(i.series().seriesInstanceUid());
-            assertThat(ds.getString(0x00080060)).isEqualTo(i.series().modality());
-            assertThat(ds.getString(0x00080018)).isEqualTo(i.sopInstanceUid());
-            assertThat(ds.getString(0x00080016)).isEqualTo(i.sopClassUid()).isEqualTo(
-                    i.series().modality().equals("CT") ? SyntheticStudies.CT_IMAGE_STORAGE : SyntheticStudies.MR_IMAGE_STORAGE);
-            assertThat(ds.getInt(0x00200013, -1)).isEqualTo(i.instanceNumber());
+            assertThat(ds.getString(Tag.PatientID)).isEqualTo(i.patient().patientId());
+            assertThat(ds.getString(Tag.PatientName)).isEqualTo(i.patient().patientName());
+            assertThat(ds.getString(Tag.PatientBirthDate)).isEqualTo(i.patient().birthDate()).matches("\\d{8}");
+            assertThat(ds.getString(Tag.StudyInstanceUID)).isEqualTo(i.study().studyInstanceUid());
+            assertThat(ds.getString(Tag.StudyDate)).isEqualTo(i.study().studyDate());
+            assertThat(ds.getString(Tag.AccessionNumber)).isEqualTo(i.study().accessionNumber());
+            assertThat(ds.getString(Tag.SeriesInstanceUID)).isEqualTo(i.series().seriesInstanceUid());
+            assertThat(ds.getString(Tag.Modality)).isEqualTo(i.series().modality());
+            assertThat(ds.getString(Tag.SOPInstanceUID)).isEqualTo(i.sopInstanceUid());
+            assertThat(ds.getString(Tag.SOPClassUID)).isEqualTo(i.sopClassUid()).isEqualTo(
+                    i.series().modality().equals("CT") ? UID.CTImageStorage : UID.MRImageStorage);
+            assertThat(ds.getInt(Tag.InstanceNumber, -1)).isEqualTo(i.instanceNumber());
             for (int tag : TYPE1_IMAGE) assertThat(ds.containsValue(tag)).as("type 1 %08X", tag).isTrue();
             if (i.series().modality().equals("MR")) {
-                assertThat(ds.getString(0x00180020)).isEqualTo("SE");
+                assertThat(ds.getString(Tag.ScanningSequence)).isEqualTo("SE");
             } else {
-                assertThat(ds.getString(0x00281052)).isEqualTo("-1024");
+                assertThat(ds.getString(Tag.RescaleIntercept)).isEqualTo("-1024");
             }
         }
     }
@@ -97,9 +106,9 @@ class SyntheticStudiesTest {
         for (int k = 0; k < 40; k++) {
             Attributes l = latin.dataset(latin.instances().get(k)), u = utf8.dataset(utf8.instances().get(k));
             String name = latin.patients().get(k).patientName();
-            assertThat(l.getString(0x00100010)).isEqualTo(name);
-            assertThat(u.getString(0x00100010)).isEqualTo(name);
-            byte[] lb = l.getBytes(0x00100010), ub = u.getBytes(0x00100010);
+            assertThat(l.getString(Tag.PatientName)).isEqualTo(name);
+            assertThat(u.getString(Tag.PatientName)).isEqualTo(name);
+            byte[] lb = l.getBytes(Tag.PatientName), ub = u.getBytes(Tag.PatientName);
             assertThat(new String(lb, StandardCharsets.ISO_8859_1).strip()).isEqualTo(name);
             assertThat(new String(ub, StandardCharsets.UTF_8).strip()).isEqualTo(name);
             if (!name.chars().allMatch(ch -> ch < 0x80)) {
@@ -114,15 +123,37 @@ class SyntheticStudiesTest {
     void ctSeriesIs512By512SixteenBitWithADistinctPatternPerInstance() {
         SyntheticStudies gen = SyntheticStudies.ctSeries(2);
         Attributes first = gen.dataset(gen.instances().get(0)), second = gen.dataset(gen.instances().get(1));
-        assertThat(first.getInt(0x00280010, 0)).isEqualTo(512);
-        assertThat(first.getInt(0x00280011, 0)).isEqualTo(512);
-        assertThat(first.getInt(0x00280100, 0)).isEqualTo(16);
-        assertThat(first.getVR(0x7FE00010)).isEqualTo(VR.OW);
-        byte[] p1 = first.getBytes(0x7FE00010), p2 = second.getBytes(0x7FE00010);
+        assertThat(first.getInt(Tag.Rows, 0)).isEqualTo(512);
+        assertThat(first.getInt(Tag.Columns, 0)).isEqualTo(512);
+        assertThat(first.getInt(Tag.BitsAllocated, 0)).isEqualTo(16);
+        assertThat(first.getVR(Tag.PixelData)).isEqualTo(VR.OW);
+        byte[] p1 = first.getBytes(Tag.PixelData), p2 = second.getBytes(Tag.PixelData);
         assertThat(p1).hasSize(512 * 512 * 2).hasSize(gen.pixelDataLength());
         assertThat(p1).isNotEqualTo(p2);
         // Low and high bytes differ, so a lost byte swap shows.
         assertThat(p1[2]).isNotEqualTo(p1[3]);
         assertThat(DatasetAssert.comparing().differences(first, gen.dataset(gen.instances().get(0)))).isEmpty();
+    }
+    @ParameterizedTest
+    @ValueSource(strings = {UID.LittleEndianImplicitTransferSyntax, UID.LittleEndianExplicitTransferSyntax,
+            UID.BigEndianExplicitTransferSyntax, UID.DeflatedExplicitVRLittleEndianTransferSyntax})
+    void part10FilesReadBackEqualAndDcmtkAcceptsThem(String tsuid, @TempDir Path dir) throws IOException {
+        SyntheticStudies gen = SyntheticStudies.builder().seed(11).instancesPerSeries(2).rows(32).columns(16)
+                .modalities("MR").build();
+        List<Path> files = gen.writeAll(dir, tsuid);
+        assertThat(files).hasSize(2);
+        for (int k = 0; k < files.size(); k++) {
+            try (DicomInputStream in = new DicomInputStream(Files.newInputStream(files.get(k)))) {
+                assertThat(in.getTransferSyntax()).isEqualTo(tsuid);
+                assertThat(in.readFileMetaInformation().getString(Tag.MediaStorageSOPInstanceUID))
+                        .isEqualTo(gen.instances().get(k).sopInstanceUid());
+                DatasetAssert.assertDatasetsEqual(gen.dataset(gen.instances().get(k)), in.readDataset());
+            }
+        }
+        if (Dcmtk.isInstalled()) {
+            String dump = Dcmtk.run("dcmdump", "-q", "+L", files.get(0).toString()).assertOk().stdout();
+            assertThat(dump).contains("[" + gen.patients().get(0).patientId() + "]")
+                    .contains("(7fe0,0010) OW").doesNotContain("E: ").doesNotContain("W: ");
+        }
     }
 }
