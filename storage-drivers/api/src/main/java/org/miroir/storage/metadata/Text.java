@@ -1,0 +1,16 @@
+package org.miroir.storage.metadata;
+
+/** Value normalisation shared by the records. */
+final class Text {
+    private Text() {}
+
+    /** Absent and empty are the same thing in the index: both become {@code null}. */
+    static String orNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    static String require(String s, String what) {
+        if (s == null || s.isBlank()) throw new IllegalArgumentException(what + " is required");
+        return s;
+    }
+}
