@@ -65,6 +65,8 @@ public class DicomInputStream implements Closeable {
     private boolean bigEndian;
     private Attributes fmi;
     private Attributes dataset;
+    /** The data set's end was reached: further reads return it as is. */
+    private boolean complete;
 
     private ReadLimits limits = ReadLimits.DEFAULT;
     private BulkDataPolicy bulk = BulkDataPolicy.INCLUDE;
@@ -143,8 +145,9 @@ public class DicomInputStream implements Closeable {
      */
     public Attributes readDatasetUntil(int stopTag) throws IOException {
         if (dataset == null) dataset = new Attributes();
+        if (complete) return dataset;
         try {
-            readItemContent(dataset, -1, 0, stopTag);
+            complete = readItemContent(dataset, -1, 0, stopTag);
         } catch (ZipException e) {
             throw new DicomStreamException("corrupt deflate stream: " + e.getMessage(), getPosition(), e);
         }
@@ -191,7 +194,7 @@ public class DicomInputStream implements Closeable {
         int be = (buf[pos] & 0xFF) << 8 | (buf[pos + 1] & 0xFF);
         boolean explicit = VR.ofCode((buf[pos + 4] & 0xFF) << 8 | (buf[pos + 5] & 0xFF)) != null;
         if (be < le) { // groups are small numbers: the smaller reading is the right byte order
-            if (!explicit) throw error("implicit VR big endian is no DICOM transfer syntax", getPosition());
+            if (!explicit) throw error("not a DICOM data set: its first bytes read as implicit VR big endian, which no transfer syntax uses", getPosition());
             switchTo(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN);
         } else {
             switchTo(explicit ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
@@ -227,25 +230,28 @@ public class DicomInputStream implements Closeable {
 
     // ------------------------------------------------------------------ parsing
 
-    /** Reads elements into {@code attrs} until {@code end} (or, when -1, the item delimitation or end of stream). */
-    private void readItemContent(Attributes attrs, long end, int depth, int stopTag) throws IOException {
+    /**
+     * Reads elements into {@code attrs} until {@code end} (or, when -1, the item delimitation or end of stream);
+     * false when it stopped at {@code stopTag} instead.
+     */
+    private boolean readItemContent(Attributes attrs, long end, int depth, int stopTag) throws IOException {
         while (true) {
             if (end >= 0) {
                 long p = getPosition();
                 if (p >= end) {
                     if (p > end) throw error("element overruns its item's length (item ends at " + end + ")", headerPos);
-                    return;
+                    return true;
                 }
             } else if (depth == 0) {
                 if (!ensure(8)) {
-                    if (lim == pos) return; // end of stream between elements: end of data set
+                    if (lim == pos) return true; // end of stream between elements: end of data set
                     throw error("truncated element header", getPosition());
                 }
-                if (stopTag != NO_STOP && Integer.compareUnsigned(tagAt(pos), stopTag) >= 0) return;
+                if (stopTag != NO_STOP && Integer.compareUnsigned(tagAt(pos), stopTag) >= 0) return false;
             }
             readHeader(depth);
             if (tag == TagUtils.ITEM_DELIMITATION) {
-                if (end < 0 && depth > 0) return;
+                if (end < 0 && depth > 0) return true;
                 LOG.log(System.Logger.Level.WARNING, "ignored item delimitation outside an item at offset {0}", headerPos);
                 continue;
             }
@@ -298,6 +304,7 @@ public class DicomInputStream implements Closeable {
         }
         byte[] b = readBytes(len);
         if (bigEndian && v.swapWidth() > 1) ByteSwap.swap(b, 0, b.length, v.swapWidth());
+        if (!explicitVR && v == VR.US && isUsOrSs(t) && pixelRepresentation(attrs) == 1) v = VR.SS;
         attrs.setValue(t, v, b);
     }
 
@@ -379,7 +386,10 @@ public class DicomInputStream implements Closeable {
 
     private void readHeader(int depth) throws IOException {
         headerPos = getPosition();
-        if (!ensure(8)) throw error("truncated element header", headerPos);
+        if (!ensure(8)) {
+            throw error(lim == pos ? "truncated: the stream ends inside an item or sequence of undefined length"
+                    : "truncated element header", headerPos);
+        }
         int p = pos;
         int g = group(p);
         tag = g << 16 | u16(p + 2);
@@ -425,6 +435,28 @@ public class DicomInputStream implements Closeable {
         if (tag == PIXEL_DATA) return VR.OW; // PS3.5 A.1: OW in implicit VR
         VR v = ElementDictionary.vrOf(tag);
         return v == null ? VR.UN : v;
+    }
+
+    /**
+     * Tags PS3.6 gives "US or SS": the dictionary says US, a signed image (Pixel Representation 1) makes them SS,
+     * as pydicom decides them.
+     */
+    private static boolean isUsOrSs(int t) {
+        return switch (t) {
+            case 0x00189810, 0x00221452, 0x00280071, 0x00280104, 0x00280105, 0x00280106, 0x00280107, 0x00280108,
+                 0x00280109, 0x00280110, 0x00280111, 0x00280120, 0x00280121, 0x00409211, 0x00409216, 0x00603004,
+                 0x00603006, 0x00281101, 0x00281102, 0x00281103, 0x00283002 -> true;
+            default -> false;
+        };
+    }
+
+    /** Pixel Representation of the data set or its nearest parent that has one; 0 (unsigned) when none does. */
+    private static int pixelRepresentation(Attributes attrs) {
+        for (Attributes a = attrs; a != null; a = a.getParent()) {
+            byte[] b = a.getBytes(0x00280103);
+            if (b != null && b.length >= 2) return (b[0] & 0xFF) | (b[1] & 0xFF) << 8;
+        }
+        return 0;
     }
 
     private static boolean isUpper(byte c) { return c >= 'A' && c <= 'Z'; }
