@@ -192,7 +192,7 @@ class DicomInputStreamOracleTest {
         final List<String> charsetPending = new ArrayList<>();
         /** Elements compared, at every depth: proves the comparison walked the whole file. */
         int compared;
-        int expected;
+        int expectedCount;
 
         Comparison(String file, boolean bigEndian) {
             this.file = file;
@@ -208,7 +208,7 @@ class DicomInputStreamOracleTest {
                 diffs.add(path + " tags: pydicom " + hexTags(exp.keySet()) + ", Miroir " + hexTags(actualTags));
                 return;
             }
-            expected += exp.size();
+            expectedCount += exp.size();
             for (int tag : tags) {
                 compared++;
                 JsonObject e = exp.get(tag);
@@ -312,7 +312,7 @@ class DicomInputStreamOracleTest {
 
         void finish() {
             assertThat(diffs).as("%s: Miroir vs pydicom", file).isEmpty();
-            assertThat(compared).as("%s: elements compared", file).isEqualTo(expected).isPositive();
+            assertThat(compared).as("%s: elements compared", file).isEqualTo(expectedCount).isPositive();
             assumeTrue(charsetPending.isEmpty(), () -> file + ": values differ only where SpecificCharacterSet does not "
                     + "decode the named character set yet:\n  " + String.join("\n  ", charsetPending));
         }
