@@ -29,7 +29,7 @@ enum CodeElement {
     HEBREW(false, "-H", 1, Charset.forName("ISO-8859-8")),
     CYRILLIC(false, "-L", 1, Charset.forName("ISO-8859-5")),
     LATIN5(false, "-M", 1, Charset.forName("ISO-8859-9")),
-    THAI(false, "-T", 1, Charset.forName("TIS-620")),
+    THAI(false, "-T", 1, Charset.forName("x-iso-8859-11")),
     LATIN9(false, "-b", 1, Charset.forName("ISO-8859-15")),
     /** ISO-IR 87, JIS X 0208 kanji and kana, in G0. */
     JIS_X0208(true, "$B", 2, Charset.forName("EUC-JP")),

@@ -102,12 +102,13 @@ public final class SpecificCharacterSet {
             }
             terms.add(t);
             if (i == 0 && t.standAlone() != null) {
-                if (codes.length > 1) warnOnce("Specific Character Set \"" + code + "\" allows no code extensions: values 2-"
-                        + codes.length + " ignored");
+                if (codes.length > 1) warnOnce("Specific Character Set \"" + code + "\" allows no code extensions: "
+                        + String.join("\\", Arrays.asList(codes).subList(1, codes.length)) + " ignored");
                 break;
             }
         }
-        if (terms.size() == 1 && terms.get(0).code().equals("ISO_IR 6")) return DEFAULT;
+        Term only = terms.size() == 1 ? terms.get(0) : null;
+        if (only != null && only.g0() == CodeElement.ASCII && only.g1() == null) return DEFAULT; // "", ISO_IR 6, ISO 2022 IR 6
         return new SpecificCharacterSet(terms, codes.clone());
     }
 
