@@ -1,0 +1,129 @@
+package org.miroir.server.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node's configuration: a JSON file (--config) overlaid by command-line flags.
+ * Defaults make a development node: AE MIROIR on 11112, HTTP 8080, data in ./data, any calling AE accepted.
+ */
+public record NodeConfig(
+        String aeTitle,
+        String bindAddress,
+        int dicomPort,
+        int httpPort,
+        int hl7Port,
+        Path dataDir,
+        Set<String> acceptedCallingAETitles,
+        boolean restrictCallingAETitlesToRegistry,
+        Map<String, RemoteAE> aeRegistry,
+        DuplicatePolicy duplicatePolicy,
+        int maxAssociations,
+        int maxPduLength,
+        Duration associationTimeout,
+        Duration idleTimeout,
+        boolean fuzzyPersonNameMatching,
+        JsonObject storage) {
+
+    /** A peer AE from the registry: where C-MOVE sends, and which hosts may call as it. */
+    public record RemoteAE(String aeTitle, String host, int port) {}
+
+    /** What a second C-STORE of a stored SOP Instance UID does (ARCHITECTURE §2.4). */
+    public enum DuplicatePolicy { IGNORE, OVERWRITE, REJECT }
+
+    public static final List<String> FLAGS = List.of(
+            "--config FILE", "--data-dir DIR", "--ae-title AET", "--bind ADDRESS", "--dicom-port PORT",
+            "--http-port PORT", "--hl7-port PORT");
+
+    public static NodeConfig defaults() {
+        return fromJson(new JsonObject());
+    }
+
+    public static NodeConfig fromJson(JsonObject j) {
+        Map<String, RemoteAE> registry = new LinkedHashMap<>();
+        JsonObject aes = j.getJsonObject("aeRegistry", new JsonObject());
+        for (String aet : aes.fieldNames()) {
+            JsonObject ae = aes.getJsonObject(aet);
+            registry.put(aet, new RemoteAE(aet, ae.getString("host"), ae.getInteger("port")));
+        }
+        var calling = j.getJsonArray("acceptedCallingAETitles");
+        return new NodeConfig(
+                aeTitle(j.getString("aeTitle", "MIROIR")),
+                j.getString("bindAddress", "0.0.0.0"),
+                port(j.getInteger("dicomPort", 11112)),
+                port(j.getInteger("httpPort", 8080)),
+                port(j.getInteger("hl7Port", 2575)),
+                Path.of(j.getString("dataDir", "data")),
+                calling == null ? null : Set.copyOf(calling.getList().stream().map(Object::toString).toList()),
+                j.getBoolean("restrictCallingAETitlesToRegistry", false),
+                Map.copyOf(registry),
+                DuplicatePolicy.valueOf(j.getString("duplicatePolicy", "IGNORE")),
+                j.getInteger("maxAssociations", 200),
+                j.getInteger("maxPduLength", 65536),
+                Duration.ofMillis(j.getLong("associationTimeoutMillis", 10_000L)),
+                Duration.ofMillis(j.getLong("idleTimeoutMillis", 300_000L)),
+                j.getBoolean("fuzzyPersonNameMatching", true),
+                j.getJsonObject("storage", new JsonObject()));
+    }
+
+    /** Reads --config first, then lets every other flag override it. Unknown flags are an error. */
+    public static NodeConfig fromArgs(String... args) throws IOException {
+        JsonObject j = new JsonObject();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) j = new JsonObject(Files.readString(Path.of(value(args, ++i))));
+        }
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            switch (flag) {
+                case "--config" -> i++;
+                case "--data-dir" -> j.put("dataDir", value(args, ++i));
+                case "--ae-title" -> j.put("aeTitle", value(args, ++i));
+                case "--bind" -> j.put("bindAddress", value(args, ++i));
+                case "--dicom-port" -> j.put("dicomPort", intValue(args, ++i));
+                case "--http-port" -> j.put("httpPort", intValue(args, ++i));
+                case "--hl7-port" -> j.put("hl7Port", intValue(args, ++i));
+                default -> throw new IllegalArgumentException("unknown flag " + flag + "; flags: " + String.join(", ", FLAGS));
+            }
+        }
+        return fromJson(j);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        return args[i];
+    }
+
+    private static int intValue(String[] args, int i) {
+        String v = value(args, i);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a number, got " + v);
+        }
+    }
+
+    private static int port(int p) {
+        if (p < 0 || p > 65535) throw new IllegalArgumentException("port out of range: " + p);
+        return p;
+    }
+
+    private static String aeTitle(String aet) {
+        if (aet.isBlank() || aet.length() > 16 || aet.contains("\\"))
+            throw new IllegalArgumentException("AE title must be 1-16 characters without backslash: '" + aet + "'");
+        return aet;
+    }
+
+    /** True when a calling AE may open an association. */
+    public boolean acceptsCallingAE(String callingAET) {
+        if (acceptedCallingAETitles != null && !acceptedCallingAETitles.contains(callingAET)) return false;
+        return !restrictCallingAETitlesToRegistry || aeRegistry.containsKey(callingAET);
+    }
+}

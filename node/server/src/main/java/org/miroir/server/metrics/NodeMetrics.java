@@ -1,0 +1,70 @@
+package org.miroir.server.metrics;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
+import io.prometheus.client.exporter.common.TextFormat;
+import io.prometheus.client.hotspot.DefaultExports;
+
+import java.io.IOException;
+import java.io.StringWriter;
+
+/**
+ * The node's Prometheus metrics. One registry per node (not the global default) so several nodes can share a JVM in tests.
+ * Labels are bounded sets (operation, status class, reason, route): never UIDs or patient data.
+ */
+public final class NodeMetrics {
+    private static final double[] LATENCY_BUCKETS =
+            {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+    public final CollectorRegistry registry = new CollectorRegistry(true);
+
+    public final Gauge associationsActive = Gauge.build("miroir_associations_active", "Open DICOM associations.")
+            .register(registry);
+    public final Counter associationsAccepted = Counter.build("miroir_associations_accepted_total",
+            "DICOM associations accepted.").register(registry);
+    public final Counter associationsRejected = Counter.build("miroir_associations_rejected_total",
+            "DICOM associations rejected or aborted before acceptance, by reason.")
+            .labelNames("reason").register(registry);
+    public final Histogram dimseDuration = Histogram.build("miroir_dimse_duration_seconds",
+            "DIMSE operations served, by operation and final status class.")
+            .labelNames("operation", "status").buckets(LATENCY_BUCKETS).register(registry);
+    public final Counter bytesReceived = Counter.build("miroir_stored_bytes_total",
+            "Bytes of DICOM objects stored.").register(registry);
+    public final Counter bytesSent = Counter.build("miroir_retrieved_bytes_total",
+            "Bytes of DICOM objects sent to peers (C-MOVE, C-GET, WADO).").register(registry);
+    public final Histogram storeStage = Histogram.build("miroir_store_stage_duration_seconds",
+            "Store path stages: parse, object_write, metadata_write.")
+            .labelNames("stage").buckets(LATENCY_BUCKETS).register(registry);
+    public final Counter instancesStored = Counter.build("miroir_instances_stored_total",
+            "Instances stored, by outcome (stored, duplicate_ignored, overwritten, rejected, failed).")
+            .labelNames("outcome").register(registry);
+    public final Histogram httpDuration = Histogram.build("miroir_http_request_duration_seconds",
+            "HTTP requests (DICOMweb, admin), by route template, method and status code.")
+            .labelNames("route", "method", "code").buckets(LATENCY_BUCKETS).register(registry);
+
+    public NodeMetrics() {
+        DefaultExports.register(registry);
+    }
+
+    /** The registry in Prometheus text format 0.0.4. */
+    public String scrape() {
+        StringWriter w = new StringWriter(16 * 1024);
+        try {
+            TextFormat.write004(w, registry.metricFamilySamples());
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // StringWriter does not throw
+        }
+        return w.toString();
+    }
+
+    /** Status class label for a DIMSE status (PS3.7 C): bounded, unlike the raw code. */
+    public static String statusClass(int status) {
+        if (status == 0) return "success";
+        if (status == 0xFF00 || status == 0xFF01) return "pending";
+        if (status == 0xFE00) return "cancel";
+        if (status == 0x0001 || (status & 0xF000) == 0xB000 || status == 0x0107 || status == 0x0116) return "warning";
+        return "failure";
+    }
+}
