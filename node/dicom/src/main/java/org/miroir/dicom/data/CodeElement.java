@@ -41,6 +41,7 @@ enum CodeElement {
     GB2312(false, "$)A", 2, Charset.forName("GB2312"));
 
     static final byte ESC = 0x1B;
+    private static final CodeElement[] ALL = values();
 
     final boolean g0;
     final byte[] escape;
@@ -70,7 +71,7 @@ enum CodeElement {
 
     /** The set an escape sequence at b[off] (just after ESC) designates, or null; fills len[0] with its length after ESC. */
     static CodeElement ofEscape(byte[] b, int off, int end, int[] len) {
-        for (CodeElement e : values()) {
+        for (CodeElement e : ALL) {
             int n = e.escape.length - 1;
             if (off + n > end) continue;
             boolean match = true;

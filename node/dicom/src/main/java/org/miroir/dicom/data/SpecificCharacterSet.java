@@ -6,6 +6,7 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class SpecificCharacterSet {
     /** A defined term of (0008,0005): either one stand-alone charset or the sets it designates into G0 and G1. */
     private record Term(String code, Charset standAlone, CodeElement g0, CodeElement g1) {}
 
-    private static final Map<String, Term> TERMS = new ConcurrentHashMap<>();
+    private static final Map<String, Term> TERMS = new HashMap<>();
 
     private static void term(String code, Charset standAlone, CodeElement g0, CodeElement g1) {
         TERMS.put(code, new Term(code, standAlone, g0, g1));
@@ -92,18 +93,18 @@ public final class SpecificCharacterSet {
             String code = codes[i] == null ? "" : codes[i].strip();
             Term t = code.isEmpty() ? (i == 0 ? TERMS.get("ISO 2022 IR 6") : null) : lookup(code);
             if (t == null) {
-                if (!code.isEmpty()) warnOnce("unknown Specific Character Set \"" + code + "\": "
+                if (!code.isEmpty()) warnOnce("unknown Specific Character Set " + quoted(code) + ": "
                         + (i == 0 ? "using the default repertoire (ISO 8859-1)" : "ignored"));
                 if (i == 0) t = TERMS.get("ISO 2022 IR 6");
                 else continue;
             } else if (i > 0 && t.standAlone() != null) {
-                warnOnce("Specific Character Set \"" + code + "\" allows no code extensions: ignored as value " + (i + 1));
+                warnOnce("Specific Character Set " + quoted(code) + " allows no code extensions: ignored as value " + (i + 1));
                 continue;
             }
             terms.add(t);
             if (i == 0 && t.standAlone() != null) {
-                if (codes.length > 1) warnOnce("Specific Character Set \"" + code + "\" allows no code extensions: "
-                        + String.join("\\", Arrays.asList(codes).subList(1, codes.length)) + " ignored");
+                if (codes.length > 1) warnOnce("Specific Character Set " + quoted(code) + " allows no code extensions: "
+                        + quoted(String.join("\\", Arrays.asList(codes).subList(1, codes.length))) + " ignored");
                 break;
             }
         }
@@ -126,8 +127,13 @@ public final class SpecificCharacterSet {
         } else if (upper.equals("UTF-8") || upper.equals("UTF8")) {
             t = TERMS.get("ISO_IR 192");
         }
-        if (t != null) warnOnce("Specific Character Set \"" + code + "\" read as \"" + t.code() + "\"");
+        if (t != null) warnOnce("Specific Character Set " + quoted(code) + " read as \"" + t.code() + "\"");
         return t;
+    }
+
+    /** A term for a log message: hostile data could make it megabytes long. */
+    private static String quoted(String code) {
+        return "\"" + (code.length() > 64 ? code.substring(0, 64) + "..." : code) + "\"";
     }
 
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -244,6 +250,7 @@ public final class SpecificCharacterSet {
             int stop = start;
             while (stop < n && !isDelimiter(s.charAt(stop), vr)) stop++;
             CodeElement whole = extensions.length > 0 ? wholeComponentSet(s, start, stop, encoders) : null;
+            CodeElement[] tryOrder = whole != null ? new CodeElement[] {whole} : sets;
             for (int k = start; k < stop; k += Character.charCount(s.codePointAt(k))) {
                 int c = s.codePointAt(k);
                 CodeElement set = null;
@@ -253,7 +260,7 @@ public final class SpecificCharacterSet {
                     bytes[0] = (byte) c;
                     len = 1;
                 } else if (c <= 0xFFFF) {
-                    for (CodeElement e : whole != null ? new CodeElement[] {whole} : sets) {
+                    for (CodeElement e : tryOrder) {
                         if ((len = e.encode((char) c, encoder(encoders, e), bytes)) > 0) {
                             set = e;
                             break;
