@@ -1,6 +1,7 @@
 package org.miroir.server.config;
 
 import io.vertx.core.json.JsonObject;
+import org.miroir.storage.metadata.DuplicatePolicy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,9 +36,6 @@ public record NodeConfig(
 
     /** A peer AE from the registry: where C-MOVE sends, and which hosts may call as it. */
     public record RemoteAE(String aeTitle, String host, int port) {}
-
-    /** What a second C-STORE of a stored SOP Instance UID does (ARCHITECTURE §2.4). */
-    public enum DuplicatePolicy { IGNORE, OVERWRITE, REJECT }
 
     public static final List<String> FLAGS = List.of(
             "--config FILE", "--data-dir DIR", "--ae-title AET", "--bind ADDRESS", "--dicom-port PORT",
