@@ -186,6 +186,38 @@ class DicomInputStreamHostileTest {
     }
 
     @Test
+    void unknownExplicitVrCodesAreReadAsUnTheWayDcmtkDoes() throws IOException {
+        ByteBuffer bb = le(64);
+        // "XZ": two capitals, a VR of a later edition: 2 reserved bytes and a 4-byte length
+        tag(bb, 0x00091010).put((byte) 'X').put((byte) 'Z').putShort((short) 0).putInt(2).put((byte) 1).put((byte) 2);
+        // "??": not a VR code at all: a 2-byte length
+        tag(bb, 0x00091011).put((byte) '?').put((byte) '?').putShort((short) 4).put("abcd".getBytes());
+        tag(bb, 0x00100020).put((byte) 'L').put((byte) 'O').putShort((short) 2).put("ID".getBytes());
+        Attributes ds = read(Arrays.copyOf(bb.array(), bb.position()), EXPLICIT, ReadLimits.DEFAULT);
+        assertThat(ds.getVR(0x00091010)).isEqualTo(VR.UN);
+        assertThat(ds.getBytes(0x00091010)).containsExactly(1, 2);
+        assertThat(ds.getVR(0x00091011)).isEqualTo(VR.UN);
+        assertThat(ds.getBytes(0x00091011)).containsExactly('a', 'b', 'c', 'd');
+        assertThat(ds.getString(0x00100020)).isEqualTo("ID");
+    }
+
+    @Test
+    void anImplicitVrItemInAnExplicitVrSequenceIsReadAsFound() throws IOException {
+        ByteBuffer bb = le(128);
+        tag(bb, 0x00081115).put((byte) 'S').put((byte) 'Q').putShort((short) 0).putInt(-1);
+        tag(bb, 0xFFFEE000).putInt(-1);
+        tag(bb, 0x00081155).putInt(4).put("1.2".getBytes()).put((byte) 0);   // implicit VR inside
+        tag(bb, 0xFFFEE00D).putInt(0);
+        tag(bb, 0xFFFEE0DD).putInt(0);
+        tag(bb, 0x00100020).put((byte) 'L').put((byte) 'O').putShort((short) 2).put("ID".getBytes());
+        Attributes ds = read(Arrays.copyOf(bb.array(), bb.position()), EXPLICIT, ReadLimits.DEFAULT);
+        Attributes item = ds.getNestedDataset(0x00081115);
+        assertThat(item.getVR(0x00081155)).isEqualTo(VR.UI);
+        assertThat(item.getString(0x00081155)).isEqualTo("1.2");
+        assertThat(ds.getString(0x00100020)).isEqualTo("ID");
+    }
+
+    @Test
     void corruptDeflateStreamFailsClearly() {
         byte[] b = new byte[64];
         Arrays.fill(b, (byte) 0xFF);
