@@ -22,7 +22,8 @@ public record StoreOutcome(Status status, InstanceRecord previous, String journa
         if (status == null) throw new IllegalArgumentException("status is required");
         if ((status == Status.STORED) != (previous == null))
             throw new IllegalArgumentException(status + " with previous=" + previous);
-        if (written() != (journalPosition != null))
+        boolean written = status == Status.STORED || status == Status.REPLACED;
+        if (written != (journalPosition != null))
             throw new IllegalArgumentException(status + " with journal position " + journalPosition);
     }
 
