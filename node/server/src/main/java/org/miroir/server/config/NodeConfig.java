@@ -119,9 +119,11 @@ public record NodeConfig(
         return aet;
     }
 
-    /** True when a calling AE may open an association. */
-    public boolean acceptsCallingAE(String callingAET) {
-        if (acceptedCallingAETitles != null && !acceptedCallingAETitles.contains(callingAET)) return false;
-        return !restrictCallingAETitlesToRegistry || aeRegistry.containsKey(callingAET);
+    /** The calling AE titles allowed to associate, or null for any (the development default). */
+    public Set<String> allowedCallingAETitles() {
+        if (!restrictCallingAETitlesToRegistry) return acceptedCallingAETitles;
+        Set<String> allowed = new java.util.HashSet<>(aeRegistry.keySet());
+        if (acceptedCallingAETitles != null) allowed.retainAll(acceptedCallingAETitles);
+        return Set.copyOf(allowed);
     }
 }

@@ -1,0 +1,52 @@
+package org.miroir.server.storage;
+
+import io.vertx.core.json.JsonObject;
+import org.miroir.storage.StorageConfig;
+import org.miroir.storage.StorageDrivers;
+import org.miroir.storage.metadata.MetadataStore;
+import org.miroir.storage.object.ObjectStore;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The node's metadata and object stores, opened by driver name from configuration
+ * ({@code storage.metadata.driver}, {@code storage.objects.driver}; default "embedded" under the data directory).
+ * The archive sees only the SPI: drivers come from the class path through ServiceLoader.
+ */
+public record Storage(MetadataStore metadata, ObjectStore objects) implements AutoCloseable {
+
+    public static Storage open(JsonObject storageConfig, Path dataDir) {
+        StorageConfig md = settings(storageConfig.getJsonObject("metadata", new JsonObject()), dataDir);
+        StorageConfig obj = settings(storageConfig.getJsonObject("objects", new JsonObject()), dataDir);
+        MetadataStore metadata = StorageDrivers.provider(md.get("driver", "embedded")).openMetadataStore(md);
+        try {
+            ObjectStore objects = StorageDrivers.provider(obj.get("driver", "embedded")).openObjectStore(obj);
+            return new Storage(metadata, objects);
+        } catch (RuntimeException e) {
+            metadata.close();
+            throw e;
+        }
+    }
+
+    private static StorageConfig settings(JsonObject json, Path dataDir) {
+        Map<String, String> m = new HashMap<>();
+        m.put("data-dir", dataDir.toString());
+        json.forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue())));
+        return StorageConfig.of(m);
+    }
+
+    @Override
+    public void close() {
+        try {
+            metadata.close();
+        } finally {
+            try {
+                objects.close();
+            } catch (Exception e) {
+                System.getLogger(Storage.class.getName()).log(System.Logger.Level.WARNING, "closing object store", e);
+            }
+        }
+    }
+}
