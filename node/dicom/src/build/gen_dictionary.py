@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Generates Miroir's DICOM data dictionary and UID registry from Debian dcmtk's packaged facts.
+"""Generates Miroir's DICOM data dictionary and UID registry from Debian-packaged standard data.
 
-Inputs (Debian bookworm paths, override with --dic / --uid-header):
-  /usr/share/libdcmtk17/dicom.dic        (package libdcmtk17: PS3.6/PS3.7 data dictionary)
-  /usr/include/dcmtk/dcmdata/dcuid.h     (package libdcmtk-dev: well-known UIDs)
+Inputs (Debian bookworm paths, override with --dic / --uid-dict):
+  /usr/share/libdcmtk17/dicom.dic                      (package libdcmtk17: PS3.6/PS3.7 data dictionary)
+  /usr/lib/python3/dist-packages/pydicom/_uid_dict.py  (package python3-pydicom: PS3.6 Table A-1 UIDs with their
+                                                         keywords; read as a data literal, never imported)
 Outputs (committed; the build never runs this script):
   node/dicom/src/main/java/org/miroir/dicom/data/Tag.java
   node/dicom/src/main/java/org/miroir/dicom/data/UID.java
@@ -12,6 +13,7 @@ Outputs (committed; the build never runs this script):
 Standard library only; re-running on the same inputs gives byte-identical outputs.
 """
 import argparse
+import ast
 import os
 import re
 import sys
@@ -108,71 +110,57 @@ def write_tag_java(entries, source, out):
         f.write("\n".join(lines) + "\n")
 
 
-DEFINE_RE = re.compile(r'^#define\s+UID_(\w+)\s+"([0-9.]+)"\s*$')
 UID_VALUE_RE = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
+JAVA_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def parse_uids(path):
-    """(name, uid, retired, storage, section, doc) for every well-known UID defined as a literal in dcuid.h."""
-    uids = []
-    section, doc, in_block, block = "", None, False, []
-    with open(path, encoding="latin-1") as f:
-        for raw in f:
-            line = raw.strip()
-            if in_block:
-                block.append(line.removesuffix("*/").lstrip("*").strip())
-                if line.endswith("*/"):
-                    in_block = False
-                    if is_doc:
-                        doc = " ".join(x for x in block if x)
-                    elif len([x for x in block if x]) == 1:
-                        section = next(x for x in block if x)  # a "/* ** Title */" banner starts a section
-                    else:
-                        section = ""
-                continue
-            if line.startswith("/*"):
-                is_doc = line.startswith("/**")
-                text = line[3 if is_doc else 2:].strip()
-                if text.endswith("*/"):
-                    if is_doc:
-                        doc = text[:-2].strip()
-                    else:
-                        section = text[:-2].strip()
-                else:
-                    in_block, block = True, [text]
-                continue
-            if line.startswith("///"):
-                doc = line[3:].strip()
-                continue
-            if line.startswith("//"):
-                section, doc = line[2:].strip(), None
-                continue
-            m = DEFINE_RE.match(line)
-            if m:
-                name, uid = m.groups()
-                # Skips dcmtk's prefix constant ("1.2.840.10008.5.1.4.37.") and root-relative private UIDs.
-                if UID_VALUE_RE.match(uid) and len(uid) <= 64:
-                    retired = name.startswith(RETIRED) or bool(doc and "RETIRED" in doc)
-                    name = name.removeprefix(RETIRED)
-                    storage = ((section.endswith("Storage") or section == "Storage (DICOM)" or name.endswith("Storage"))
-                               and not section.startswith("DICOMDIR"))
-                    uids.append([name, uid, retired, storage, section, doc])
-            if line and not line.startswith("/"):
-                doc = None
-    names = {}
-    for u in uids:
-        names.setdefault(u[0], []).append(u)
-    for name, same in names.items():
-        if len(same) > 1:
-            # PS3.6 style: the retired UID of a reused name gets the suffix "Retired".
-            olds = [u for u in same if u[2]]
-            if len(olds) != len(same) - 1:
-                sys.exit(f"cannot disambiguate UID name {name}")
-            for u in olds:
-                u[0] = name + "Retired"
-    if len({u[1] for u in uids}) != len(uids) or len({u[0] for u in uids}) != len(uids):
-        sys.exit("duplicate UID or name after disambiguation")
-    return uids
+def parse_uid_dict(path):
+    """(keyword, uid, name, type, info, retired) of PS3.6 Table A-1, in the table's order.
+
+    The file is read as data (its one dict literal), never imported. Entries without a keyword are skipped: the
+    standard lists two retired SOP classes (1.2.840.10008.5.1.4.1.1.12.77 and .40) with neither name nor keyword.
+    """
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    table = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["UID_dictionary"]:
+            table = ast.literal_eval(node.value)
+    if not isinstance(table, dict):
+        sys.exit(f"{path}: no UID_dictionary literal")
+    uids, skipped = [], []
+    for uid, row in table.items():
+        if not (isinstance(row, tuple) and len(row) == 5 and all(isinstance(x, str) for x in row)):
+            sys.exit(f"{path}: {uid}: expected (name, type, info, retired, keyword), got {row!r}")
+        name, kind, info, retired, keyword = row
+        if not UID_VALUE_RE.match(uid) or len(uid) > 64:
+            sys.exit(f"{path}: invalid UID {uid}")
+        if retired not in ("", "Retired"):
+            sys.exit(f"{path}: {uid}: unexpected retired flag {retired!r}")
+        if not keyword:
+            if retired != "Retired":
+                sys.exit(f"{path}: {uid}: a current UID without keyword")
+            skipped.append(uid)
+            continue
+        if not JAVA_IDENTIFIER_RE.match(keyword):
+            sys.exit(f"{path}: {uid}: keyword is no Java identifier: {keyword}")
+        if not all(c.isascii() and c.isprintable() for c in name + kind + info):
+            sys.exit(f"{path}: {uid}: non-ASCII text")
+        uids.append((keyword, uid, name, kind, info, retired == "Retired"))
+    if len({u[0] for u in uids}) != len(uids):
+        sys.exit(f"{path}: duplicate keyword")
+    return uids, skipped
+
+
+# Storage SOP classes: the SOP classes whose keyword ends in Storage (optionally followed by a "- For Presentation",
+# "- For Processing", "- Trial" or retired-name qualifier), except the DICOMDIR's Media Storage Directory Storage, which
+# PS3.4 allows only on media, never over the network. Storage Commitment does not match (its keyword ends in Model).
+STORAGE_KEYWORD_RE = re.compile(r"^.+Storage(ForPresentation|ForProcessing|Trial|Retired)?$")
+NOT_STORAGE = {"MediaStorageDirectoryStorage"}
+
+
+def is_storage(keyword, kind):
+    return kind == "SOP Class" and STORAGE_KEYWORD_RE.match(keyword) is not None and keyword not in NOT_STORAGE
 
 
 def java_comment(text):
@@ -180,6 +168,8 @@ def java_comment(text):
 
 
 def write_uid_java(uids, source, out):
+    storage = sorted(uid for keyword, uid, name, kind, info, retired in uids if is_storage(keyword, kind))
+    keyword_of = {u[1]: u[0] for u in uids}
     lines = [
         "package org.miroir.dicom.data;",
         "",
@@ -187,60 +177,81 @@ def write_uid_java(uids, source, out):
         "import java.nio.ByteBuffer;",
         "import java.util.HashMap;",
         "import java.util.HashSet;",
+        "import java.util.List;",
         "import java.util.Map;",
         "import java.util.Set;",
         "import java.util.UUID;",
         "",
         "/**",
-        " * Well-known UIDs (PS3.6 Annex A): SOP classes, transfer syntaxes, meta SOP classes, well-known instances and",
-        " * frames of reference. Names follow dcmtk's dcuid.h without its UID_ prefix; retired UIDs keep their name, or get",
-        " * the suffix Retired when a current UID reuses it.",
+        " * The UIDs of PS3.6 Table A-1 (SOP classes, transfer syntaxes, meta SOP classes, well-known instances, frames of",
+        " * reference, coding schemes, LDAP OIDs), named by the standard's keywords (the names dcm4che and pydicom use), retired",
+        " * ones included; grouped by the table's type column, in the table's order.",
         " * <p>Generated by node/dicom/src/build/gen_dictionary.py from " + source + "; do not edit.",
         " */",
         "public final class UID {",
         "    private UID() {}",
-        "",
     ]
-    section = None
-    for name, uid, retired, storage, sec, doc in uids:
-        if sec != section:
-            section = sec
-            if sec:
-                lines += ["", f"    // {java_comment(sec)}"]
-        text = (doc or "") + (" (retired)" if retired and not (doc and "RETIRED" in doc) else "")
-        if text.strip():
-            lines.append(f"    /** {java_comment(text.strip())} */")
-        lines.append(f'    public static final String {name} = "{uid}";')
+    kinds = []
+    for u in uids:
+        if u[3] not in kinds:
+            kinds.append(u[3])
+    for k in kinds:
+        lines += ["", f"    // {java_comment(k)}"]
+        for keyword, uid, name, kind, info, retired in uids:
+            if kind != k:
+                continue
+            text = name + (f": {info}" if info else "") + (" (retired)" if retired else "")
+            lines.append(f"    /** {java_comment(text)} */")
+            lines.append(f'    public static final String {keyword} = "{uid}";')
     lines += [
         "",
-        "    private static final Map<String, String> NAME_BY_UID = new HashMap<>(" + str(len(uids) * 2) + ");",
-        "    private static final Map<String, String> UID_BY_NAME = new HashMap<>(" + str(len(uids) * 2) + ");",
-        "    private static final Set<String> STORAGE = new HashSet<>();",
+        "    private static final Map<String, String> KEYWORD_BY_UID = new HashMap<>(" + str(len(uids) * 2) + ");",
+        "    private static final Map<String, String> UID_BY_KEYWORD = new HashMap<>(" + str(len(uids) * 2) + ");",
+        "    private static final Set<String> TRANSFER_SYNTAXES = new HashSet<>();",
         "",
-        "    private static void put(String name, String uid, boolean storage) {",
-        "        NAME_BY_UID.put(uid, name);",
-        "        UID_BY_NAME.put(name, uid);",
-        "        if (storage) STORAGE.add(uid);",
+        "    /** Sorted by UID string; retired classes included because an archive must keep accepting old objects. */",
+        "    private static final List<String> STORAGE_SOP_CLASSES = List.of(",
+    ]
+    lines += [f"            {keyword_of[uid]}," for uid in storage]
+    lines[-1] = lines[-1].rstrip(",") + ");"
+    lines += [
+        "    private static final Set<String> STORAGE = Set.copyOf(STORAGE_SOP_CLASSES);",
+        "",
+        "    private static void put(String keyword, String uid) {",
+        "        KEYWORD_BY_UID.put(uid, keyword);",
+        "        UID_BY_KEYWORD.put(keyword, uid);",
         "    }",
         "",
         "    static {",
     ]
-    for name, uid, retired, storage, sec, doc in uids:
-        lines.append(f"        put(\"{name}\", {name}, {'true' if storage else 'false'});")
+    for keyword, uid, name, kind, info, retired in uids:
+        lines.append(f"        put(\"{keyword}\", {keyword});")
+    for keyword, uid, name, kind, info, retired in uids:
+        if kind == "Transfer Syntax":
+            lines.append(f"        TRANSFER_SYNTAXES.add({keyword});")
     lines += [
         "    }",
         "",
-        "    /** The constant's name for a well-known UID, or \"?\" when unknown. */",
+        "    /** The keyword of a standard UID (e.g. \"CTImageStorage\"), or \"?\" when unknown. */",
         "    public static String nameOf(String uid) {",
-        "        String name = uid == null ? null : NAME_BY_UID.get(uid);",
-        "        return name != null ? name : \"?\";",
+        "        String keyword = uid == null ? null : KEYWORD_BY_UID.get(uid);",
+        "        return keyword != null ? keyword : \"?\";",
         "    }",
         "",
-        "    /** The UID of a constant's name (e.g. \"CTImageStorage\"), or null when unknown. */",
-        "    public static String forName(String name) { return name == null ? null : UID_BY_NAME.get(name); }",
+        "    /** The UID of a keyword (e.g. \"CTImageStorage\"), or null when unknown. */",
+        "    public static String forName(String keyword) { return keyword == null ? null : UID_BY_KEYWORD.get(keyword); }",
         "",
-        "    /** True for the Storage SOP classes dcmtk lists, retired and non-patient ones (e.g. Color Palette) included. */",
+        "    /**",
+        "     * True for the Storage SOP classes of the standard, retired and non-patient ones (e.g. Color Palette) included;",
+        "     * false for Media Storage Directory Storage (media only) and Storage Commitment (a service, not an object).",
+        "     */",
         "    public static boolean isStorageSopClass(String uid) { return uid != null && STORAGE.contains(uid); }",
+        "",
+        "    /** Every Storage SOP class the archive accepts (see {@link #isStorageSopClass}), sorted by UID; unmodifiable. */",
+        "    public static List<String> storageSopClasses() { return STORAGE_SOP_CLASSES; }",
+        "",
+        "    /** True for the transfer syntaxes of the standard, retired ones included. */",
+        "    public static boolean isTransferSyntax(String uid) { return uid != null && TRANSFER_SYNTAXES.contains(uid); }",
         "",
         "    /** A new UID under the 2.25 root from a random UUID (PS3.5 B.2): no registered root needed, at most 44 characters. */",
         "    public static String createUID() {",
@@ -257,20 +268,23 @@ def write_uid_java(uids, source, out):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dic", default="/usr/share/libdcmtk17/dicom.dic")
-    ap.add_argument("--uid-header", default="/usr/include/dcmtk/dcmdata/dcuid.h")
+    ap.add_argument("--uid-dict", default="/usr/lib/python3/dist-packages/pydicom/_uid_dict.py")
     args = ap.parse_args()
-    for p, pkg in ((args.dic, "libdcmtk17"), (args.uid_header, "libdcmtk-dev")):
+    for p, pkg in ((args.dic, "libdcmtk17"), (args.uid_dict, "python3-pydicom")):
         if not os.path.exists(p):
             sys.exit(f"{p} not found: apt-get install -y {pkg}")
     entries = parse_dic(args.dic)
-    uids = parse_uids(args.uid_header)
+    uids, skipped = parse_uid_dict(args.uid_dict)
     os.makedirs(RES_DIR, exist_ok=True)
     dic_source = "Debian libdcmtk17 dicom.dic"
     write_dictionary(entries, dic_source, os.path.join(RES_DIR, "element-dictionary.txt"))
     write_tag_java(entries, dic_source, os.path.join(JAVA_DIR, "Tag.java"))
-    write_uid_java(uids, "Debian libdcmtk-dev dcmtk/dcmdata/dcuid.h", os.path.join(JAVA_DIR, "UID.java"))
+    write_uid_java(uids, "Debian python3-pydicom pydicom/_uid_dict.py (PS3.6 Table A-1)",
+                   os.path.join(JAVA_DIR, "UID.java"))
     print(f"{len(entries)} dictionary entries, {len(uids)} UIDs "
-          f"({sum(1 for u in uids if u[3])} storage SOP classes)")
+          f"({sum(1 for u in uids if is_storage(u[0], u[3]))} storage SOP classes, "
+          f"{sum(1 for u in uids if u[3] == 'Transfer Syntax')} transfer syntaxes; "
+          f"skipped without keyword: {', '.join(skipped) or 'none'})")
 
 
 if __name__ == "__main__":

@@ -135,8 +135,8 @@ class SyntheticStudiesTest {
         assertThat(DatasetAssert.comparing().differences(first, gen.dataset(gen.instances().get(0)))).isEmpty();
     }
     @ParameterizedTest
-    @ValueSource(strings = {UID.LittleEndianImplicitTransferSyntax, UID.LittleEndianExplicitTransferSyntax,
-            UID.BigEndianExplicitTransferSyntax, UID.DeflatedExplicitVRLittleEndianTransferSyntax})
+    @ValueSource(strings = {UID.ImplicitVRLittleEndian, UID.ExplicitVRLittleEndian,
+            UID.ExplicitVRBigEndian, UID.DeflatedExplicitVRLittleEndian})
     void part10FilesReadBackEqualAndDcmtkAcceptsThem(String tsuid, @TempDir Path dir) throws IOException {
         SyntheticStudies gen = SyntheticStudies.builder().seed(11).instancesPerSeries(2).rows(32).columns(16)
                 .modalities("MR").build();

@@ -162,7 +162,7 @@ public final class Commands {
     /** Decodes a command set; fails when it is malformed or not a known DIMSE command. */
     public static Attributes decode(Buffer bytes) throws IOException {
         try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(bytes.getBytes()),
-                UID.LittleEndianImplicitTransferSyntax)) {
+                UID.ImplicitVRLittleEndian)) {
             Attributes cmd = in.withLimits(LIMITS).readDataset();
             if (!cmd.contains(Tag.CommandField)) throw new IOException("command without Command Field (0000,0100)");
             if (Dimse.valueOf(cmd.getInt(Tag.CommandField, -1)) == null)
