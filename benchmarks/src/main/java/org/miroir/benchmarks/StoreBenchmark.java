@@ -29,11 +29,21 @@ public final class StoreBenchmark {
     private int kib = 512;
     private int[] associations = {1, 4};
     private int repeats = 3;
-    private int warmup = 50;
+    private int warmup = 100;
     private int pdu = 16384;
     private Path dir;
     private boolean keep;
     private String only;
+
+    /** Held so the level sticks: java.util.logging keeps loggers weakly. */
+    static final java.util.logging.Logger TOOLKIT_LOG = quietToolkitLog();
+
+    /** The toolkit logs each association at INFO; a benchmark opening many wants only problems. */
+    static java.util.logging.Logger quietToolkitLog() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.miroir");
+        log.setLevel(java.util.logging.Level.WARNING);
+        return log;
+    }
 
     public static void main(String[] args) throws Exception {
         StoreBenchmark b = new StoreBenchmark();
@@ -51,7 +61,7 @@ public final class StoreBenchmark {
                           --kib K             pixel data per instance in KiB: 512 rows x K columns x 16 bits (default 512)
                           --associations L    comma-separated association counts (default 1,4)
                           --repeats R         measurements per contender and association count (default 3)
-                          --warmup N          instances sent by each contender before measuring (default 50)
+                          --warmup N          instances sent by each contender before measuring (default 100)
                           --pdu BYTES         max PDU length both SCPs and SCUs advertise (default 16384, dcmtk's default)
                           --dir DIR           where the generated files go (default: a temporary folder, removed at the end)
                           --keep              keep the generated files
@@ -94,7 +104,7 @@ public final class StoreBenchmark {
                     .rows(512).columns(kib).build();
             System.out.printf(Locale.ROOT, "Generating %d CT instances of %d KiB pixel data in %s ...%n",
                     instances + warmup, kib, dir);
-            List<Path> all = gen.writeAll(dir, UID.LittleEndianExplicitTransferSyntax);
+            List<Path> all = gen.writeAll(dir, UID.ExplicitVRLittleEndian);
             List<Path> warm = all.subList(0, warmup), files = all.subList(warmup, all.size());
             long bytes = 0;
             for (Path f : files) bytes += Files.size(f);
