@@ -14,8 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * C-ECHO on Verification is answered with success when no handler is set. Safe to share between event loops.
  */
 public final class ApplicationEntity {
-    public static final String VERIFICATION = "1.2.840.10008.1.1";
-
     private final String aeTitle;
     private volatile Set<String> acceptedCallingAETitles;
     private volatile Set<String> acceptedHosts;

@@ -1,5 +1,6 @@
 package org.miroir.dicom.net;
 
+import org.miroir.dicom.data.UID;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -977,7 +978,7 @@ public final class Association {
     }
 
     /** C-ECHO on the Verification SOP class. */
-    public Future<DimseResponse> cecho() { return cecho(ApplicationEntity.VERIFICATION); }
+    public Future<DimseResponse> cecho() { return cecho(UID.Verification); }
 
     public Future<DimseResponse> cecho(String cuid) {
         int msgId = nextMessageId();

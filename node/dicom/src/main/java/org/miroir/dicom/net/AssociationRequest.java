@@ -1,5 +1,6 @@
 package org.miroir.dicom.net;
 
+import org.miroir.dicom.data.UID;
 import io.vertx.core.net.ClientSSLOptions;
 import org.miroir.dicom.data.Implementation;
 import org.miroir.dicom.net.pdu.AAssociateRQ;
@@ -85,7 +86,7 @@ public final class AssociationRequest {
         UserInformation ui = new UserInformation(options.getMaxPduLengthReceive(), Implementation.CLASS_UID,
                 Implementation.VERSION_NAME, window, roleSelections, extendedNegotiations, commonExtendedNegotiations,
                 userIdentity, null);
-        return new AAssociateRQ(1, calledAETitle, callingAETitle, AAssociateRQ.DICOM_APPLICATION_CONTEXT,
+        return new AAssociateRQ(1, calledAETitle, callingAETitle, UID.DICOMApplicationContext,
                 presentationContexts, ui);
     }
 }

@@ -1,5 +1,6 @@
 package org.miroir.dicom.net;
 
+import org.miroir.dicom.data.UID;
 import org.miroir.dicom.data.Implementation;
 import org.miroir.dicom.net.pdu.AAssociateAC;
 import org.miroir.dicom.net.pdu.AAssociateRJ;
@@ -23,7 +24,7 @@ final class Negotiation {
     /** The A-ASSOCIATE-RJ for a request this AE refuses outright, or null. Called AE lookup happens before. */
     static AAssociateRJ check(ApplicationEntity ae, AAssociateRQ rq, String remoteHost) {
         if ((rq.protocolVersion() & 1) == 0) return AAssociateRJ.protocolVersionNotSupported();
-        if (!AAssociateRQ.DICOM_APPLICATION_CONTEXT.equals(rq.applicationContext())) return AAssociateRJ.applicationContextNotSupported();
+        if (!UID.DICOMApplicationContext.equals(rq.applicationContext())) return AAssociateRJ.applicationContextNotSupported();
         if (!ae.isAcceptedCallingAETitle(rq.callingAETitle())) return AAssociateRJ.callingAETitleNotRecognized();
         if (!ae.isAcceptedHost(remoteHost)) return AAssociateRJ.noReasonGiven();
         return null;
@@ -73,7 +74,7 @@ final class Negotiation {
         }
         UserInformation ui = new UserInformation(options.getMaxPduLengthReceive(), Implementation.CLASS_UID,
                 Implementation.VERSION_NAME, window, new ArrayList<>(roles.values()), List.of(), List.of(), null, identity);
-        return new AAssociateAC(1, rq.calledAETitle(), rq.callingAETitle(), AAssociateRQ.DICOM_APPLICATION_CONTEXT, pcs, ui);
+        return new AAssociateAC(1, rq.calledAETitle(), rq.callingAETitle(), UID.DICOMApplicationContext, pcs, ui);
     }
 
     /** The smaller of two window sizes where 0 means unlimited. */

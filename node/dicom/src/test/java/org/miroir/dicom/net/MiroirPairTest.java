@@ -27,7 +27,7 @@ class MiroirPairTest {
     void setUp() throws Exception {
         vertx = Vertx.vertx();
         ApplicationEntity ae = new ApplicationEntity("MIROIR");
-        ae.addTransferCapability(TransferCapability.scp(ApplicationEntity.VERIFICATION, UID.LittleEndianImplicitTransferSyntax));
+        ae.addTransferCapability(TransferCapability.scp(UID.Verification, UID.ImplicitVRLittleEndian));
         ae.addService(UID.CTImageStorage, (StoreHandler) (rq, data) -> {
             Buffer all = Buffer.buffer();
             return Future.future(p -> {
@@ -35,7 +35,7 @@ class MiroirPairTest {
                 data.endHandler(v -> p.complete(Status.SUCCESS));
                 data.exceptionHandler(p::fail);
             });
-        }, UID.LittleEndianExplicitTransferSyntax, UID.LittleEndianImplicitTransferSyntax);
+        }, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
         server = new DicomServer(vertx, new AssociationOptions()).addApplicationEntity(ae);
         port = server.listen("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         client = new DicomClient(vertx, new AssociationOptions());
@@ -49,8 +49,8 @@ class MiroirPairTest {
     @Test
     void echoAndStore() throws Exception {
         AssociationRequest rq = new AssociationRequest("SCU", "MIROIR");
-        rq.addPresentationContext(ApplicationEntity.VERIFICATION, UID.LittleEndianImplicitTransferSyntax);
-        rq.addPresentationContext(UID.CTImageStorage, UID.LittleEndianExplicitTransferSyntax);
+        rq.addPresentationContext(UID.Verification, UID.ImplicitVRLittleEndian);
+        rq.addPresentationContext(UID.CTImageStorage, UID.ExplicitVRLittleEndian);
         Association as = client.connect("127.0.0.1", port, rq).await(10, TimeUnit.SECONDS);
         DimseResponse rsp = as.cecho().await(10, TimeUnit.SECONDS);
         assertThat(rsp.status()).isEqualTo(0);

@@ -11,9 +11,6 @@ public record AAssociateRQ(
         List<PresentationContextRQ> presentationContexts,
         UserInformation userInformation) implements Pdu {
 
-    /** The DICOM application context name (PS3.7 A.2.1). */
-    public static final String DICOM_APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1";
-
     public AAssociateRQ {
         presentationContexts = List.copyOf(presentationContexts);
     }
