@@ -117,7 +117,9 @@ final class QuerySql {
             if (m instanceof Match.Empty) {
                 where.add("st.modalities IS NULL");
             } else {
-                where.add("st.pk IN (SELECT study_fk FROM series WHERE " + condition(k, m) + ")");
+                // Correlated, so it filters studies found through the other keys' indexes (or the key walk
+                // when it is the only key) instead of driving the query from every series of a common modality.
+                where.add("EXISTS (SELECT 1 FROM series WHERE study_fk = st.pk AND " + condition(k, m) + ")");
             }
             return;
         }
