@@ -107,13 +107,14 @@ final class IndexWrites {
 
     StoreOutcome store(StoreRequest r, DuplicatePolicy policy) throws SQLException {
         InstanceRecord in = r.instance();
-        long existingPk = 0, existingSeries = 0;
+        long existingPk = 0, existingSeries = 0, existingStudy = 0;
         InstanceRecord previous = null;
         findInstance.setString(1, in.sopInstanceUid());
         try (ResultSet rs = findInstance.executeQuery()) {
             if (rs.next()) {
                 existingPk = rs.getLong("row_pk");
                 existingSeries = rs.getLong("series_fk");
+                existingStudy = rs.getLong("study_fk");
                 previous = Rows.instance(rs, false);
             }
         }
@@ -136,13 +137,13 @@ final class IndexWrites {
             if (previous != null) {
                 bind(deleteInstance, existingPk);
                 deleteInstance.executeUpdate();
-                countInstances(existingSeries, -1);
+                countInstances(existingSeries, existingStudy, -1);
             }
             bind(insertInstance, seriesPk, in.sopInstanceUid(), in.sopClassUid(), in.instanceNumber(),
                     in.transferSyntaxUid(), in.objectKey(), in.size(), in.sha256(), in.storedAt().toEpochMilli(),
                     Rows.bytes(in.attributes()));
             insertInstance.executeUpdate();
-            countInstances(seriesPk, 1);
+            countInstances(seriesPk, studyPk, 1);
             if (previous != null) removeSeriesIfEmpty(existingSeries);
         }
         if (study[1] != 0 && study[1] != patientPk) removePatientIfEmpty(study[1]);
@@ -233,7 +234,7 @@ final class IndexWrites {
     // ---------------------------------------------------------------- delete
 
     Deletion deleteInstance(String studyUid, String seriesUid, String sopUid) throws SQLException {
-        long pk, seriesPk;
+        long pk, seriesPk, studyPk;
         InstanceRecord removed;
         findInstance.setString(1, sopUid);
         try (ResultSet rs = findInstance.executeQuery()) {
@@ -241,12 +242,13 @@ final class IndexWrites {
             removed = Rows.instance(rs, false);
             pk = rs.getLong("row_pk");
             seriesPk = rs.getLong("series_fk");
+            studyPk = rs.getLong("study_fk");
         }
         if (!removed.studyInstanceUid().equals(studyUid) || !removed.seriesInstanceUid().equals(seriesUid))
             return Deletion.none();
         bind(deleteInstance, pk);
         deleteInstance.executeUpdate();
-        countInstances(seriesPk, -1);
+        countInstances(seriesPk, studyPk, -1);
         removeSeriesIfEmpty(seriesPk);
         return new Deletion(List.of(removed),
                 journal(JournalOp.DELETE_INSTANCE, studyUid, seriesUid, sopUid, null, -1, null));
@@ -315,15 +317,9 @@ final class IndexWrites {
 
     // ---------------------------------------------------------------- counts and empty parents
 
-    private void countInstances(long seriesPk, int delta) throws SQLException {
+    private void countInstances(long seriesPk, long studyPk, int delta) throws SQLException {
         bind(addToSeries, delta, seriesPk);
         addToSeries.executeUpdate();
-        long studyPk;
-        bind(seriesCounts, seriesPk);
-        try (ResultSet rs = seriesCounts.executeQuery()) {
-            rs.next();
-            studyPk = rs.getLong(2);
-        }
         bind(addToStudy, delta, 0, studyPk);
         addToStudy.executeUpdate();
     }

@@ -80,7 +80,8 @@ public final class SqliteMetadataStore implements MetadataStore {
     private final ReadPool reads;
     private final AtomicLong commits = new AtomicLong();
 
-    private SqliteMetadataStore(Connection writerConnection, IndexWrites writes, Settings s, Path db) {
+    private SqliteMetadataStore(Connection writerConnection, IndexWrites writes, Settings s, Path db)
+            throws SQLException {
         this.writerConnection = writerConnection;
         this.writes = writes;
         this.writer = new GroupCommitWriter(writerConnection, s.writeQueue(), s.writeBatch(), this::afterCommit);
