@@ -80,22 +80,32 @@ final class GroupCommitWriter {
 
     private void loop() {
         List<Task<?>> batch = new ArrayList<>(maxBatch);
-        while (true) {
-            Task<?> first;
-            try {
-                first = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                first = null;
+        try {
+            while (true) {
+                Task<?> first;
+                try {
+                    first = queue.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    first = null;
+                }
+                if (first == null) {
+                    if (closing) return;
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+                batch.clear();
+                afterBatch.run();
             }
-            if (first == null) {
-                if (closing) return;
-                continue;
-            }
-            batch.add(first);
-            queue.drainTo(batch, maxBatch - 1);
-            commit(batch);
-            batch.clear();
-            afterBatch.run();
+        } catch (Throwable t) {
+            // An Error (out of memory...) stops the writer: nobody may wait for a commit that will never come.
+            closing = true;
+            LOG.log(System.Logger.Level.ERROR, "index writer stopped", t);
+            StorageException stopped = new StorageException("index writer stopped: " + t, t);
+            batch.forEach(task -> task.fail(stopped));
+            for (Task<?> task; (task = queue.poll()) != null; ) task.fail(stopped);
+            throw t;
         }
     }
 
