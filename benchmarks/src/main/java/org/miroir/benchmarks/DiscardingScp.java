@@ -19,6 +19,8 @@ import org.miroir.dicom.net.dimse.Status;
  * <p>Usage: {@code DiscardingScp <port> <maxPduLength>}
  */
 public final class DiscardingScp {
+    static final String AE_TITLE = "MIROIR";
+
     private DiscardingScp() {}
 
     public static void main(String[] args) {
@@ -31,7 +33,7 @@ public final class DiscardingScp {
             data.handler(buf -> { }).exceptionHandler(done::tryFail).endHandler(v -> done.tryComplete(Status.SUCCESS));
             return done.future();
         };
-        ApplicationEntity ae = new ApplicationEntity("MIROIR").addService(TransferCapability.ANY, discard, TransferCapability.ANY);
+        ApplicationEntity ae = new ApplicationEntity(AE_TITLE).addService(TransferCapability.ANY, discard, TransferCapability.ANY);
         DicomServer server = new DicomServer(vertx, new AssociationOptions().setMaxPduLengthReceive(pdu))
                 .addApplicationEntity(ae);
         Future<Integer> bound = server.listen("127.0.0.1", port);

@@ -34,6 +34,8 @@ public final class StoreBenchmark {
     private Path dir;
     private boolean keep;
     private String only;
+    private boolean cross;
+    private static final String DCMTK = "storescu -> storescp", MIROIR = "Miroir SCU -> Miroir SCP";
 
     /** Held so the level sticks: java.util.logging keeps loggers weakly. */
     static final java.util.logging.Logger TOOLKIT_LOG = quietToolkitLog();
@@ -65,10 +67,12 @@ public final class StoreBenchmark {
                           --pdu BYTES         max PDU length both SCPs and SCUs advertise (default 16384, dcmtk's default)
                           --dir DIR           where the generated files go (default: a temporary folder, removed at the end)
                           --keep              keep the generated files
-                          --only NAME         run one contender: dcmtk or miroir""");
+                          --only NAME         run one pair: dcmtk or miroir
+                          --cross             also Miroir SCU -> storescp and storescu -> Miroir SCP (which side is slower)""");
                 return false;
             }
             if (a.equals("--keep")) { keep = true; continue; }
+            if (a.equals("--cross")) { cross = true; continue; }
             if (k + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value (see --help)");
             String v = args[++k];
             switch (a) {
@@ -95,10 +99,14 @@ public final class StoreBenchmark {
         return n;
     }
 
+    /** A sender and a receiver measured together. */
+    private record Pair(String name, StoreScu scu, StoreScp scp) {}
+
     private void run() throws Exception {
         if (!Dcmtk.isInstalled()) throw new IllegalStateException("dcmtk is not installed: apt-get install dcmtk");
         boolean temp = dir == null;
         if (temp) dir = Files.createTempDirectory("miroir-bench-");
+        List<AutoCloseable> started = new ArrayList<>();
         try {
             SyntheticStudies gen = SyntheticStudies.builder().seed(20261123).instancesPerSeries(instances + warmup)
                     .rows(512).columns(kib).build();
@@ -110,53 +118,70 @@ public final class StoreBenchmark {
             for (Path f : files) bytes += Files.size(f);
             double mibPerInstance = bytes / (double) files.size() / (1 << 20);
 
-            Map<String, StoreContender> contenders = new LinkedHashMap<>();
+            boolean dcmtk = only == null || only.equals("dcmtk") || cross, miroir = only == null || only.equals("miroir") || cross;
+            StoreScu storescu = dcmtk ? add(started, new DcmtkScu(pdu)) : null;
+            StoreScp storescp = dcmtk ? add(started, StoreScp.dcmtk(pdu)) : null;
+            StoreScu miroirScu = miroir ? add(started, new MiroirScu(pdu)) : null;
+            StoreScp miroirScp = miroir ? add(started, StoreScp.miroir(pdu)) : null;
+            List<Pair> pairs = new ArrayList<>();
+            if (only == null || only.equals("dcmtk")) pairs.add(new Pair(DCMTK, storescu, storescp));
+            if (only == null || only.equals("miroir")) pairs.add(new Pair(MIROIR, miroirScu, miroirScp));
+            if (cross) {
+                pairs.add(new Pair("Miroir SCU -> storescp", miroirScu, storescp));
+                pairs.add(new Pair("storescu -> Miroir SCP", storescu, miroirScp));
+            }
+            for (Pair p : pairs) {
+                if (!warm.isEmpty()) p.scu().send(warm, 1, p.scp());
+            }
             Map<String, Measurements> results = new LinkedHashMap<>();
-            try {
-                if (only == null || only.equals("dcmtk")) contenders.put("dcmtk", new DcmtkStore(pdu));
-                if (only == null || only.equals("miroir")) contenders.put("miroir", MiroirStore.start(pdu));
-                for (StoreContender c : contenders.values()) {
-                    if (!warm.isEmpty()) c.send(warm, 1);
-                }
-                for (int n : associations) {
-                    for (int r = 1; r <= repeats; r++) {
-                        for (StoreContender c : contenders.values()) {
-                            long nanos = c.send(files, n);
-                            results.computeIfAbsent(c.name() + "/" + n, x -> new Measurements()).add(files.size(), nanos);
-                            System.out.printf(Locale.ROOT, "  %-7s %d assoc, run %d: %7.1f instances/s%n",
-                                    c.name(), n, r, files.size() / (nanos / 1e9));
-                        }
+            for (int n : associations) {
+                for (int r = 1; r <= repeats; r++) {
+                    for (Pair p : pairs) {
+                        long nanos = p.scu().send(files, n, p.scp());
+                        results.computeIfAbsent(p.name() + "/" + n, x -> new Measurements()).add(files.size(), nanos);
+                        System.out.printf(Locale.ROOT, "  %-24s %d assoc, run %d: %7.1f instances/s%n",
+                                p.name(), n, r, files.size() / (nanos / 1e9));
                     }
                 }
-            } finally {
-                for (StoreContender c : contenders.values()) c.close();
             }
-            report(results, files.size(), mibPerInstance);
+            report(pairs, results, files.size(), mibPerInstance);
         } finally {
+            for (int k = started.size() - 1; k >= 0; k--) {
+                try {
+                    started.get(k).close();
+                } catch (Exception e) {
+                    System.err.println("closing " + started.get(k) + ": " + e);
+                }
+            }
             if (temp && !keep) deleteTree(dir);
         }
     }
 
-    private void report(Map<String, Measurements> results, int count, double mibPerInstance) {
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T c) {
+        started.add(c);
+        return c;
+    }
+
+    private void report(List<Pair> pairs, Map<String, Measurements> results, int count, double mibPerInstance) {
         System.out.printf(Locale.ROOT, "%nC-STORE of %d instances (%.3f MiB each, explicit VR little endian, CT Image Storage), "
-                        + "max PDU %d, 127.0.0.1, %d CPUs, Java %s; median of %d runs (min-max):%n",
+                        + "max PDU %d, 127.0.0.1, %d CPUs, Java %s; median of %d runs (min-max, spread):%n",
                 count, mibPerInstance, pdu, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), repeats);
-        System.out.printf("%-6s %-32s %-32s %s%n", "assoc", "dcmtk inst/s (min-max, spread)", "Miroir inst/s (min-max, spread)",
-                "Miroir/dcmtk");
+        System.out.printf("%-24s %-6s %-26s %s%n", "SCU -> SCP", "assoc", "instances/s", "MiB/s");
+        for (Pair p : pairs) {
+            for (int n : associations) {
+                Measurements m = results.get(p.name() + "/" + n);
+                System.out.printf(Locale.ROOT, "%-24s %-6d %-26s %.0f%n", p.name(), n, String.format(Locale.ROOT,
+                        "%.0f (%.0f-%.0f, %.0f%%)", m.median(), m.min(), m.max(), m.spreadPercent()), m.median() * mibPerInstance);
+            }
+        }
         for (int n : associations) {
-            Measurements d = results.get("dcmtk/" + n), m = results.get("miroir/" + n);
-            System.out.printf(Locale.ROOT, "%-6d %-32s %-32s %s%n", n, cell(d, mibPerInstance), cell(m, mibPerInstance),
-                    d != null && m != null ? String.format(Locale.ROOT, "%.2fx", m.median() / d.median()) : "-");
+            Measurements d = results.get(DCMTK + "/" + n), m = results.get(MIROIR + "/" + n);
+            if (d != null && m != null)
+                System.out.printf(Locale.ROOT, "Miroir/dcmtk, %d association(s): %.2fx%n", n, m.median() / d.median());
         }
         System.out.println("Noise: SCU and SCP share the machine's cores with each other and everything else running;"
                 + " spread = (max-min)/median. Ratios within the larger spread are a tie.");
-    }
-
-    private static String cell(Measurements m, double mibPerInstance) {
-        if (m == null) return "-";
-        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f, %.0f%%) %.0f MiB/s", m.median(), m.min(), m.max(),
-                m.spreadPercent(), m.median() * mibPerInstance);
     }
 
     private static void deleteTree(Path root) throws IOException {

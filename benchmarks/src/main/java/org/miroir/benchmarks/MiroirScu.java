@@ -1,0 +1,71 @@
+package org.miroir.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import org.miroir.dicom.data.UID;
+import org.miroir.dicom.net.Association;
+import org.miroir.dicom.net.AssociationOptions;
+import org.miroir.dicom.net.AssociationRequest;
+import org.miroir.dicom.net.DicomClient;
+import org.miroir.dicom.net.dimse.DimseResponse;
+
+/**
+ * Miroir's {@link DicomClient} in the benchmark's JVM: one association per share of the files, each sending its
+ * files from disk one after another ({@code cstore(Path)}, a synchronous window as storescu uses).
+ */
+final class MiroirScu implements StoreScu {
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Vertx vertx = Vertx.vertx();
+    private final DicomClient client;
+
+    MiroirScu(int pdu) {
+        client = new DicomClient(vertx, new AssociationOptions().setMaxPduLengthReceive(pdu));
+    }
+
+    @Override
+    public String name() { return "Miroir SCU"; }
+
+    @Override
+    public long send(List<Path> files, int associations, StoreScp scp) throws Exception {
+        List<List<Path>> shares = StoreScu.deal(files, associations);
+        long start = System.nanoTime();
+        List<Future<Integer>> runs = new ArrayList<>();
+        for (List<Path> share : shares) {
+            AssociationRequest rq = new AssociationRequest("BENCH", scp.aeTitle());
+            rq.addPresentationContext(UID.CTImageStorage, UID.ExplicitVRLittleEndian);
+            runs.add(client.connect("127.0.0.1", scp.port(), rq).compose(as -> sendAll(as, share, 0)));
+        }
+        int stored = Future.all(runs).toCompletionStage().toCompletableFuture()
+                .get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .<Integer>list().stream().mapToInt(Integer::intValue).sum();
+        long nanos = System.nanoTime() - start;
+        if (stored != files.size()) throw new IllegalStateException("Miroir stored " + stored + " of " + files.size());
+        return nanos;
+    }
+
+    /** Sends files[from..] one after another, then releases; completes with the number stored. */
+    private static Future<Integer> sendAll(Association as, List<Path> files, int from) {
+        if (from == files.size()) return as.release().map(files.size());
+        return as.cstore(files.get(from)).compose((DimseResponse r) -> {
+            if (r.status() != 0) {
+                return as.abort().transform(x -> Future.failedFuture("C-STORE of " + files.get(from)
+                        + " answered 0x" + Integer.toHexString(r.status()) + " " + r.errorComment()));
+            }
+            return sendAll(as, files, from + 1);
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

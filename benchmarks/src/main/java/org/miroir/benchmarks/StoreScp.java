@@ -1,0 +1,33 @@
+package org.miroir.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.miroir.dicom.testing.Dcmtk;
+import org.miroir.dicom.testing.FreePorts;
+import org.miroir.dicom.testing.ManagedProcess;
+
+/**
+ * The receiving side of the store benchmark: a discarding SCP in its own process, listening on 127.0.0.1 (storescp
+ * listens on every interface; only 127.0.0.1 is used).
+ */
+record StoreScp(String name, String aeTitle, int port, ManagedProcess process) implements AutoCloseable {
+
+    /** {@code storescp --ignore --fork}: receives each data set completely, discards it; one process per association. */
+    static StoreScp dcmtk(int pdu) {
+        int port = FreePorts.next();
+        return new StoreScp("storescp", "STORESCP", port, Dcmtk.storescp(port, null, "--fork", "--max-pdu", String.valueOf(pdu)));
+    }
+
+    /** {@link DiscardingScp} in its own JVM, as storescp runs in its own process. */
+    static StoreScp miroir(int pdu) {
+        int port = FreePorts.next();
+        ManagedProcess p = ManagedProcess.start(StoreBenchmark.javaCommand(DiscardingScp.class.getName(),
+                List.of(String.valueOf(port), String.valueOf(pdu))), Map.of()).awaitPort(port, Duration.ofSeconds(30));
+        return new StoreScp("Miroir SCP", DiscardingScp.AE_TITLE, port, p);
+    }
+
+    @Override
+    public void close() { process.close(); }
+}
