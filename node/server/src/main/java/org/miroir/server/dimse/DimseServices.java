@@ -3,9 +3,13 @@ package org.miroir.server.dimse;
 import org.miroir.dicom.data.UID;
 import org.miroir.dicom.io.TransferSyntax;
 import org.miroir.dicom.net.ApplicationEntity;
+import org.miroir.dicom.net.AssociationOptions;
+import org.miroir.dicom.net.DicomClient;
 import org.miroir.dicom.net.DimseHandler;
 import org.miroir.dicom.net.TransferCapability;
 import org.miroir.server.NodeContext;
+import org.miroir.server.config.NodeConfig;
+import org.miroir.server.query.QueryService;
 
 /** The DIMSE services of the archive AE and the transfer syntaxes each accepts. */
 public final class DimseServices {
@@ -20,6 +24,9 @@ public final class DimseServices {
             TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(),
             TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()};
 
+    /** C-FIND responses per request: beyond this the query ends with 0xA700 and asks to be narrowed. */
+    static final int MAX_FIND_MATCHES = 10_000;
+
     private DimseServices() {}
 
     public static ApplicationEntity archiveAE(NodeContext node) {
@@ -28,7 +35,29 @@ public final class DimseServices {
             ae.setAcceptedCallingAETitles(node.config().allowedCallingAETitles());
         ae.addService(UID.Verification, new DimseHandler() {}, QUERY_SYNTAXES);
         StoreScp store = new StoreScp(node.vertx(), node.ingest(), node.config().associationTimeout().toMillis());
-        for (String cuid : UID.storageSopClasses()) ae.addService(cuid, store, STORAGE_SYNTAXES);
+        for (String cuid : UID.storageSopClasses()) {
+            ae.addService(cuid, store, STORAGE_SYNTAXES);
+            // C-GET sends its sub-operations on the requesting association: we take the SCU role of storage when
+            // the requestor offers the SCP role (role selection), in whatever syntax it proposed first.
+            ae.addTransferCapability(TransferCapability.scu(cuid, TransferCapability.ANY));
+        }
+        NodeConfig config = node.config();
+        FindScp find = new FindScp(node.vertx(), new QueryService(node.storage().metadata(),
+                config.fuzzyPersonNameMatching()), config.aeTitle(), MAX_FIND_MATCHES);
+        for (String cuid : QueryRetrieveModel.FIND) ae.addService(cuid, find, QUERY_SYNTAXES);
+        RetrieveScp retrieve = new RetrieveScp(node.vertx(), node.storage().metadata(), node.storage().objects(),
+                config.aeRegistry(), new DicomClient(node.vertx(), moveOptions(config)),
+                config.dataDir().resolve("spool"), node.metrics());
+        for (String cuid : QueryRetrieveModel.MOVE) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
+        for (String cuid : QueryRetrieveModel.GET) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
         return ae;
+    }
+
+    /** Associations C-MOVE opens to its destinations: the node's PDU size and timeouts. */
+    private static AssociationOptions moveOptions(NodeConfig config) {
+        return new AssociationOptions()
+                .setMaxPduLengthReceive(config.maxPduLength())
+                .setArtimTimeoutMillis(config.associationTimeout().toMillis())
+                .setIdleTimeoutMillis(config.idleTimeout().toMillis());
     }
 }
