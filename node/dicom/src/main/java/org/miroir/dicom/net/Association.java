@@ -876,12 +876,13 @@ public final class Association {
         Outgoing o = sendQueue.poll();
         sending = true;
         LOG.log(Level.DEBUG, () -> this + ": sending " + Commands.toString(o.command()));
-        PDataWriter cw = new PDataWriter(this, socket, o.pcid(), true, sendPduLength);
+        PDataWriter cw = new PDataWriter(this, socket, o.pcid(), true, sendPduLength, false);
         cw.write(Commands.encode(o.command()));
         Future<Void> f = cw.end();
         boolean[] dataBegun = {false};
         if (o.data() != null) {
-            PDataWriter dw = new PDataWriter(this, socket, o.pcid(), false, sendPduLength);
+            boolean deflated = TransferSyntax.isKnown(o.tsuid()) && TransferSyntax.of(o.tsuid()).deflated();
+            PDataWriter dw = new PDataWriter(this, socket, o.pcid(), false, sendPduLength, deflated);
             dataBegun[0] = true;
             Future<Void> data;
             try {

@@ -11,7 +11,10 @@ import org.miroir.dicom.net.pdu.Pdu;
 /**
  * Fragments one command or data set into P-DATA-TF PDUs of one PDV each, none longer than the peer's maximum PDU
  * length, and writes them to the socket. Holds at most one PDU: a full payload is sent only once more data shows
- * it is not the last fragment, so {@link #end()} can flag the last one. Backpressure is the socket's.
+ * it is not the last fragment, so {@link #end()} can flag the last one. Fragments carry an even number of bytes
+ * (PS3.7 Annex F; dcmtk rejects odd ones): all but the last by construction, the last by padding a deflated data
+ * set of odd length with one 00H, as PS3.5 A.5 requires (trailing bytes after a deflate stream are ignored).
+ * Backpressure is the socket's.
  */
 final class PDataWriter implements WriteStream<Buffer> {
     private static final int HEADER = 6 + PDV.HEADER_LENGTH;
@@ -21,18 +24,21 @@ final class PDataWriter implements WriteStream<Buffer> {
     private final int pcid;
     private final boolean command;
     private final int maxPayload;
+    private final boolean padOddLength;
     private Buffer pdu;
     private int payload;
     private boolean ended;
     private long written;
 
     /** @param maxPduLength the PDU length (PDV items included) not to exceed */
-    PDataWriter(Association association, NetSocket socket, int pcid, boolean command, int maxPduLength) {
+    /** @param padOddLength pad to even length at the end (deflated data sets) */
+    PDataWriter(Association association, NetSocket socket, int pcid, boolean command, int maxPduLength, boolean padOddLength) {
         this.association = association;
         this.socket = socket;
         this.pcid = pcid;
         this.command = command;
-        this.maxPayload = maxPduLength - PDV.HEADER_LENGTH;
+        this.maxPayload = (maxPduLength - PDV.HEADER_LENGTH) & ~1;
+        this.padOddLength = padOddLength;
         newPdu();
     }
 
@@ -73,6 +79,7 @@ final class PDataWriter implements WriteStream<Buffer> {
     @Override
     public Future<Void> end() {
         if (ended) return Future.succeededFuture();
+        if (padOddLength && (written & 1) != 0) write(Buffer.buffer(new byte[1]));
         ended = true;
         return flush(true);
     }

@@ -20,8 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A DICOM file to send: {@link #open} reads its meta information (on a worker thread) for the SOP class, instance
- * and transfer syntax and where the data set starts. When the presentation context has the file's transfer syntax
+ * A DICOM file to send: {@link #open} reads its meta information and the start of its data set (on a worker
+ * thread) for the SOP class, instance and transfer syntax and where the data set starts. When the presentation context has the file's transfer syntax
  * the data set streams from disk as is, in chunks; otherwise it is transcoded on a worker thread, bulk values
  * streamed from the file rather than read into heap. A file without meta information is read as a raw data set
  * (transfer syntax guessed by the reader).
@@ -55,14 +55,14 @@ public final class Part10File implements DataSource {
              DicomInputStream dis = new DicomInputStream(in)) {
             Attributes fmi = dis.readFileMetaInformation();
             String ts = dis.getTransferSyntax();
-            String cuid = fmi == null ? null : fmi.getString(Tag.MediaStorageSOPClassUID);
-            String iuid = fmi == null ? null : fmi.getString(Tag.MediaStorageSOPInstanceUID);
             long offset = datasetOffset(path, fmi, dis);
-            if (cuid == null || iuid == null) {
-                Attributes head = dis.readDatasetUntil(Tag.SOPInstanceUID + 1);
-                if (cuid == null) cuid = head.getString(Tag.SOPClassUID);
-                if (iuid == null) iuid = head.getString(Tag.SOPInstanceUID);
-            }
+            // The data set's own UIDs go into the command (the peer checks them against it); the meta
+            // information's stand in only when the data set lacks them.
+            Attributes head = dis.readDatasetUntil(Tag.SOPInstanceUID + 1);
+            String cuid = head.getString(Tag.SOPClassUID);
+            String iuid = head.getString(Tag.SOPInstanceUID);
+            if (cuid == null && fmi != null) cuid = fmi.getString(Tag.MediaStorageSOPClassUID);
+            if (iuid == null && fmi != null) iuid = fmi.getString(Tag.MediaStorageSOPInstanceUID);
             if (cuid == null || iuid == null) throw new IOException(path + ": no SOP Class UID or SOP Instance UID");
             return new Part10File(path, cuid, iuid, ts, offset);
         } catch (RuntimeException e) {
