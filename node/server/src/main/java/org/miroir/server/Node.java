@@ -16,6 +16,7 @@ import org.miroir.server.http.HttpMetrics;
 import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.server.storage.Storage;
 import org.miroir.server.store.Ingest;
+import org.miroir.server.web.DicomWeb;
 
 /** One archive node: its stores, its DICOM listener and its HTTP listener. */
 public final class Node {
@@ -66,6 +67,7 @@ public final class Node {
         Router router = Router.router(ctx.vertx());
         router.route().handler(new HttpMetrics(ctx.metrics()));
         HealthRoutes.mount(router, ctx);
+        DicomWeb.mount(router, ctx);
         HttpServer http = ctx.vertx().createHttpServer(new HttpServerOptions().setHost(config.bindAddress())
                 .setPort(config.httpPort()).setTcpNoDelay(true)).requestHandler(router);
 
