@@ -191,11 +191,4 @@ public final class StoreBenchmark {
     }
 
     private StoreBenchmark() {}
-
-    static List<String> javaCommand(String mainClass, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), mainClass));
-        cmd.addAll(args);
-        return cmd;
-    }
 }

@@ -1,6 +1,8 @@
 package org.miroir.benchmarks;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,9 +25,17 @@ record StoreScp(String name, String aeTitle, int port, ManagedProcess process) i
     /** {@link DiscardingScp} in its own JVM, as storescp runs in its own process. */
     static StoreScp miroir(int pdu) {
         int port = FreePorts.next();
-        ManagedProcess p = ManagedProcess.start(StoreBenchmark.javaCommand(DiscardingScp.class.getName(),
+        ManagedProcess p = ManagedProcess.start(javaCommand(DiscardingScp.class.getName(),
                 List.of(String.valueOf(port), String.valueOf(pdu))), Map.of()).awaitPort(port, Duration.ofSeconds(30));
         return new StoreScp("Miroir SCP", DiscardingScp.AE_TITLE, port, p);
+    }
+
+    /** A JVM like this one (same java, same class path) running {@code mainClass}. */
+    private static List<String> javaCommand(String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(args);
+        return cmd;
     }
 
     @Override

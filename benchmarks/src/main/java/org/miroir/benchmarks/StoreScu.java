@@ -14,6 +14,10 @@ interface StoreScu extends AutoCloseable {
      */
     long send(List<Path> files, int associations, StoreScp scp) throws Exception;
 
+    /** Releases what the sender holds (threads, connections); bounded. */
+    @Override
+    void close();
+
     /** Splits {@code files} into {@code n} lists, round-robin, so each association sends the same share. */
     static List<List<Path>> deal(List<Path> files, int n) {
         List<List<Path>> out = new ArrayList<>(n);
