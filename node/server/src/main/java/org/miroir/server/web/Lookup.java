@@ -37,9 +37,14 @@ final class Lookup {
 
     /** The instances named by the request's study, series and instance path parameters (those present). */
     static Future<List<InstanceRecord>> fromPath(RoutingContext rc, MetadataStore md) {
-        String study = DicomWeb.uid(rc.pathParam("study"), "Study Instance UID");
-        String series = rc.pathParam("series") == null ? null : DicomWeb.uid(rc.pathParam("series"), "Series Instance UID");
-        String instance = rc.pathParam("instance") == null ? null : DicomWeb.uid(rc.pathParam("instance"), "SOP Instance UID");
+        String study, series, instance;
+        try {
+            study = DicomWeb.uid(rc.pathParam("study"), "Study Instance UID");
+            series = rc.pathParam("series") == null ? null : DicomWeb.uid(rc.pathParam("series"), "Series Instance UID");
+            instance = rc.pathParam("instance") == null ? null : DicomWeb.uid(rc.pathParam("instance"), "SOP Instance UID");
+        } catch (WebError e) {
+            return Future.failedFuture(e);
+        }
         if (instance != null) return instance(rc, md, study, series, instance).map(List::of);
         return instances(rc, md, study, series);
     }
