@@ -69,7 +69,11 @@ public final class AssociationRequest {
         return this;
     }
 
-    /** Connect with TLS using these options (trust store, client key...); null (the default) for plain TCP. */
+    /**
+     * Connect with TLS using these options (trust, client key for mutual authentication...); null (the default) for
+     * plain TCP. Vert.x wants the hostname verification algorithm set: "HTTPS" checks the peer certificate's names,
+     * "" does not.
+     */
     public AssociationRequest setTls(ClientSSLOptions tls) {
         this.tls = tls;
         return this;
