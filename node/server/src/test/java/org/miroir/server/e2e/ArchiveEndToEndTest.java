@@ -205,6 +205,24 @@ class ArchiveEndToEndTest {
                 .map(SyntheticStudies.Patient::patientId).collect(Collectors.toSet()));
     }
 
+    /**
+     * findscu cancels after its first response. The node may have written every response before the C-CANCEL
+     * arrives (a few dozen fit in the socket buffers): then the query ended with success and all matches; otherwise
+     * it stops early with 0xFE00. (QueryServiceTest checks the stop itself deterministically.)
+     */
+    @Test
+    void findHonoursCancel() {
+        int studies = corpusStudies.size() + gen.studies().size();
+        Processes.Result r = Dcmtk.run("findscu", "-v", "-S", "-aec", ArchiveNode.AE_TITLE, "--cancel", "1",
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "127.0.0.1", String.valueOf(node.dicomPort));
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(r.stdout()).contains("Sending Cancel Request");
+        long pending = r.stdout().lines().filter(l -> l.matches("I: Find Response: \\d+ \\(Pending\\)")).count();
+        if (r.stdout().contains("Received Final Find Response (Cancel")) assertThat(pending).isLessThan(studies);
+        else assertThat(pending).as("all matches when the cancel came too late\n%s", r.stdout()).isEqualTo(studies);
+        Scu.echo(node.dicomPort);
+    }
+
     @Test
     void moveToStorescpBringsBackWhatWasSent() throws IOException {
         // Patient root at patient level for the first patient, Study Root at study level for every other study.
