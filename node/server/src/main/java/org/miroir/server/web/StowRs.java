@@ -81,7 +81,9 @@ final class StowRs {
         String base = DicomWeb.baseUrl(rc);
         ReadStreamInputStream body = new ReadStreamInputStream(req, rc.vertx().getOrCreateContext(), MAX_BUFFERED,
                 STALL_TIMEOUT_MILLIS);
-        req.resume();
+        // Only now, with the headers found acceptable, invite a client that waits for it (curl does for large bodies).
+        if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) rc.response().writeContinue();
+        req.resume(); // in case routing paused it: the body flows to the worker from here, with backpressure
         rc.vertx().executeBlocking(() -> storeParts(body, boundary, study), false)
                 .onSuccess(results -> respond(rc, base, study, results))
                 .onFailure(t -> Responses.fail(rc, t));

@@ -88,7 +88,8 @@ class DicomWebLargeInstanceTest {
                 Files.newInputStream(file),
                 new ByteArrayInputStream(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII)))));
         HttpResponse<byte[]> stored = node.http.send(HttpRequest.newBuilder(URI.create(node.base + "/dicom-web/studies"))
-                .timeout(WebNode.TIMEOUT).header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
+                .timeout(WebNode.TIMEOUT).expectContinue(true) // as curl does for large bodies
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(stored.statusCode()).as(new String(stored.body())).isEqualTo(200);
 
