@@ -76,8 +76,9 @@ public final class Ingest {
             meta.writeFileMetaInformation(fmi);
             meta.flush();
             TeeInputStream tee = new TeeInputStream(dataset, writer);
-            Attributes header = parseHeader(new DicomInputStream(tee, transferSyntaxUid));
-            return finish(writer, tee, header, transferSyntaxUid, sopClassUid, sopInstanceUid);
+            DicomInputStream in = new DicomInputStream(tee, transferSyntaxUid);
+            Attributes header = parseHeader(in);
+            return finish(writer, in, tee, header, transferSyntaxUid, sopClassUid, sopInstanceUid);
         } catch (IOException | RuntimeException e) {
             return failure(e, sopClassUid, sopInstanceUid);
         }
@@ -92,7 +93,7 @@ public final class Ingest {
             Attributes fmi = in.readFileMetaInformation();
             if (fmi == null) throw new MalformedInstanceException("not a DICOM Part 10 file (no meta information)");
             Attributes header = parseHeader(in);
-            return finish(writer, tee, header, in.getTransferSyntax(),
+            return finish(writer, in, tee, header, in.getTransferSyntax(),
                     fmi.getString(Tag.MediaStorageSOPClassUID), fmi.getString(Tag.MediaStorageSOPInstanceUID));
         } catch (IOException | RuntimeException e) {
             return failure(e, null, null);
@@ -107,9 +108,11 @@ public final class Ingest {
         return header;
     }
 
-    private Result finish(ObjectWriter writer, TeeInputStream tee, Attributes header, String tsuid,
-            String expectedClass, String expectedInstance) throws IOException {
+    private Result finish(ObjectWriter writer, DicomInputStream in, TeeInputStream tee, Attributes header,
+            String tsuid, String expectedClass, String expectedInstance) throws IOException {
         long t0 = System.nanoTime();
+        // Walk the rest (pixel data skipped, not held) so a data set cut short anywhere is refused, not stored.
+        in.readDataset();
         tee.drain();
         String cuid = header.getString(Tag.SOPClassUID);
         String iuid = header.getString(Tag.SOPInstanceUID);

@@ -115,14 +115,24 @@ class DimseBadInputTest {
     }
 
     @Test
-    void truncatedDataSetIsRefusedAndNothingStored() throws Exception {
+    void dataSetCutInsideTheHeaderIsRefusedAndNothingStored() throws Exception {
         SyntheticStudies.Instance inst = gen.instances().get(1);
+        Attributes header = new Attributes(gen.dataset(inst));
+        header.remove(Tag.PixelData);
+        // Ends in the middle of an element's value, before Pixel Data.
+        assertTruncatedIsRefused(inst, encode(header).length - 7);
+    }
+
+    @Test
+    void dataSetCutInsidePixelDataIsRefusedAndNothingStored() throws Exception {
+        SyntheticStudies.Instance inst = gen.instances().get(2);
+        assertTruncatedIsRefused(inst, encode(gen.dataset(inst)).length - 1001);
+    }
+
+    private void assertTruncatedIsRefused(SyntheticStudies.Instance inst, int keptBytes) throws Exception {
         Attributes ds = gen.dataset(inst);
         byte[] whole = encode(ds);
-        Attributes header = new Attributes(ds);
-        header.remove(Tag.PixelData);
-        // Ends inside the header, in the middle of an element's value.
-        byte[] cut = java.util.Arrays.copyOf(whole, encode(header).length - 7);
+        byte[] cut = java.util.Arrays.copyOf(whole, keptBytes);
         long before = objectFiles();
         DimseResponse rsp = store(ds, cut);
         assertThat(rsp.category()).as(rsp.toString()).isEqualTo(org.miroir.dicom.net.dimse.Status.Category.FAILURE);
