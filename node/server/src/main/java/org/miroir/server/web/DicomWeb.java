@@ -24,7 +24,7 @@ public final class DicomWeb {
     public static void mount(Router router, NodeContext ctx) {
         QueryService queries = new QueryService(ctx.storage().metadata(), ctx.config().fuzzyPersonNameMatching());
         new StowRs(ctx).mount(router);
-        new QidoRs(ctx, queries).mount(router);
+        new QidoRs(queries).mount(router);
         new WadoRs(ctx).mount(router);
         new WadoUri(ctx).mount(router);
         new Deletions(ctx).mount(router);

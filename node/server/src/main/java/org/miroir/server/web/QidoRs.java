@@ -11,7 +11,6 @@ import org.miroir.dicom.data.ElementDictionary;
 import org.miroir.dicom.data.Sequence;
 import org.miroir.dicom.data.Tag;
 import org.miroir.dicom.data.VR;
-import org.miroir.server.NodeContext;
 import org.miroir.server.query.QueryOptions;
 import org.miroir.server.query.QueryResult;
 import org.miroir.server.query.QueryService;
@@ -50,11 +49,9 @@ final class QidoRs {
     private static final int[] INSTANCE_DEFAULTS = {Tag.SOPClassUID, Tag.SOPInstanceUID, Tag.InstanceAvailability,
             Tag.TimezoneOffsetFromUTC, Tag.InstanceNumber, Tag.Rows, Tag.Columns, Tag.BitsAllocated, Tag.NumberOfFrames};
 
-    private final NodeContext ctx;
     private final QueryService queries;
 
-    QidoRs(NodeContext ctx, QueryService queries) {
-        this.ctx = ctx;
+    QidoRs(QueryService queries) {
         this.queries = queries;
     }
 

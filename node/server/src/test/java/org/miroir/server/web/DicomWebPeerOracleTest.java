@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -267,9 +266,5 @@ class DicomWebPeerOracleTest {
         if (r.statusCode() == 204 || r.body().isBlank()) return new JsonArray(); // Orthanc before CP-2473
         assertThat(r.statusCode()).as(base + pathAndQuery + ": " + r.body()).isEqualTo(200);
         return new JsonArray(r.body());
-    }
-
-    static Set<String> set(String... s) {
-        return new HashSet<>(List.of(s));
     }
 }
