@@ -23,6 +23,8 @@ public final class Node {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     /** How long a metadata write may take before the C-STORE fails with "out of resources". */
     private static final long METADATA_TIMEOUT_MILLIS = 30_000;
+    /** A client that neither sends nor reads for this long is disconnected, so it cannot hold a connection forever. */
+    private static final int HTTP_IDLE_TIMEOUT_SECONDS = 120;
 
     private final NodeContext context;
     private final DicomServer dicom;
@@ -69,7 +71,8 @@ public final class Node {
         HealthRoutes.mount(router, ctx);
         DicomWeb.mount(router, ctx);
         HttpServer http = ctx.vertx().createHttpServer(new HttpServerOptions().setHost(config.bindAddress())
-                .setPort(config.httpPort()).setTcpNoDelay(true)).requestHandler(router);
+                .setPort(config.httpPort()).setTcpNoDelay(true)
+                .setIdleTimeout(HTTP_IDLE_TIMEOUT_SECONDS)).requestHandler(router);
 
         return dicom.listen(config.bindAddress(), config.dicomPort())
                 .compose(p -> http.listen())

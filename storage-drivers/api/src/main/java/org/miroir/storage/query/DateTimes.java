@@ -39,7 +39,9 @@ public final class DateTimes {
         // ACR-NEMA's YYYY.MM.DD still appears in old files.
         if (v.length() == 10 && v.charAt(4) == '.' && v.charAt(7) == '.')
             v = v.substring(0, 4) + v.substring(5, 7) + v.substring(8);
-        return v.length() == 8 && digits(v, 0, 8) ? v : null;
+        if (v.length() != 8 || !digits(v, 0, 8)) return null;
+        int month = Integer.parseInt(v.substring(4, 6)), day = Integer.parseInt(v.substring(6, 8));
+        return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? v : null;
     }
 
     private static String time(String v, boolean upper) {
@@ -50,6 +52,8 @@ public final class DateTimes {
         if (hms.length() != 2 && hms.length() != 4 && hms.length() != 6) return null;
         if (!digits(hms, 0, hms.length()) || frac.length() > 6 || !digits(frac, 0, frac.length())) return null;
         if (dot >= 0 && hms.length() != 6) return null;
+        if (Integer.parseInt(hms.substring(0, 2)) > 23 || (hms.length() >= 4 && Integer.parseInt(hms.substring(2, 4)) > 59)
+                || (hms.length() == 6 && Integer.parseInt(hms.substring(4, 6)) > 60)) return null; // 60: leap second
         String fill = upper ? TIME_NINES : TIME_ZEROS;
         String whole = hms + (frac.isEmpty() && dot < 0 ? "" : "." + frac);
         return whole + fill.substring(whole.length());

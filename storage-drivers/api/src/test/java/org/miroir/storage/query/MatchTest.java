@@ -32,6 +32,8 @@ class MatchTest {
         assertThatThrownBy(() -> Match.parse(QueryKey.STUDY_INSTANCE_UID, "1.2.*"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Match.parse(QueryKey.STUDY_DATE, "2020*")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Match.parse(QueryKey.STUDY_DATE, "20201345")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Match.parse(QueryKey.STUDY_TIME, "2560")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Match.parse(QueryKey.STUDY_DATE, "2020-01-01"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Match.parse(QueryKey.STUDY_DATE, "yesterday"))
