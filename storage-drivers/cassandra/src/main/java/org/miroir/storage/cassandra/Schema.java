@@ -1,0 +1,191 @@
+package org.miroir.storage.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.miroir.storage.StorageException;
+
+/**
+ * Creates and migrates the keyspace at start. Migrations are numbered and recorded in {@code schema_version}; each is
+ * a list of idempotent statements ({@code IF NOT EXISTS}), so a start that dies half-way is finished by the next one.
+ *
+ * <p>Concurrent starts of several nodes are safe twice over. A lease row taken with a lightweight transaction lets one
+ * node migrate while the others wait for the version to appear. And every table is created {@code WITH ID} set to a
+ * UUID derived from its name: Cassandra 5.0 has no transactional schema, and two nodes creating the same table at once
+ * without a fixed id could leave replicas disagreeing on the table's identity.
+ */
+final class Schema {
+    /** The schema version this code reads and writes. */
+    static final int VERSION = 1;
+    private static final String COMPONENT = "metadata";
+    private static final System.Logger LOG = System.getLogger(Schema.class.getName());
+
+    private Schema() {}
+
+    /** Tables of migration 1, by query shape; {@code %s} is the keyspace. */
+    private static final List<String> V1 = List.of(
+            // Patients by (issuer, id); iss/pid copy the key for SAI, name_folded (Matching.fold) for name look-ups.
+            """
+            CREATE TABLE IF NOT EXISTS %s.patient (issuer text, patient_id text, iss text, pid text, name text,
+              name_folded text, birth_date text, sex text, attrs blob, PRIMARY KEY ((issuer, patient_id)))""",
+            "CREATE INDEX IF NOT EXISTS patient_iss ON %s.patient (iss) USING 'sai'",
+            "CREATE INDEX IF NOT EXISTS patient_pid ON %s.patient (pid) USING 'sai'",
+            "CREATE INDEX IF NOT EXISTS patient_name ON %s.patient (name_folded) USING 'sai'",
+            // The study row: its values and the patient it belongs to now.
+            """
+            CREATE TABLE IF NOT EXISTS %s.study (study_uid text PRIMARY KEY, issuer text, patient_id text,
+              study_date text, study_time text, accession text, referring text, description text, study_id text,
+              attrs blob)""",
+            """
+            CREATE TABLE IF NOT EXISTS %s.study_by_patient (issuer text, patient_id text, study_uid text,
+              PRIMARY KEY ((issuer, patient_id), study_uid))""",
+            // Studies by month: date_n is YYYYMMDD as an int, so a day range is a clustering slice.
+            """
+            CREATE TABLE IF NOT EXISTS %s.study_by_date (bucket int, date_n int, study_uid text,
+              PRIMARY KEY ((bucket), date_n, study_uid))""",
+            // Which months have studies (one small partition), so open date ranges visit only those.
+            """
+            CREATE TABLE IF NOT EXISTS %s.study_date_bucket (shard int, bucket int, PRIMARY KEY ((shard), bucket))""",
+            """
+            CREATE TABLE IF NOT EXISTS %s.study_by_accession (accession text, study_uid text,
+              PRIMARY KEY ((accession), study_uid))""",
+            // Series by study; SAI on the clustering column finds a series by UID alone.
+            """
+            CREATE TABLE IF NOT EXISTS %s.series (study_uid text, series_uid text, modality text, series_number int,
+              description text, body_part text, pps_date text, pps_time text, attrs blob,
+              PRIMARY KEY ((study_uid), series_uid))""",
+            "CREATE INDEX IF NOT EXISTS series_uid ON %s.series (series_uid) USING 'sai'",
+            // Instances by study and series without their headers: retrieve lists, counts, existence.
+            """
+            CREATE TABLE IF NOT EXISTS %s.instance_by_study (study_uid text, series_uid text, sop_uid text,
+              sop_class text, instance_number int, ts_uid text, object_key text, size bigint, sha256 text,
+              stored_at timestamp, PRIMARY KEY ((study_uid), series_uid, sop_uid))""",
+            // The committed instance by SOP Instance UID, with its header and where it is indexed.
+            """
+            CREATE TABLE IF NOT EXISTS %s.instance (sop_uid text PRIMARY KEY, study_uid text, series_uid text,
+              sop_class text, instance_number int, ts_uid text, object_key text, size bigint, sha256 text,
+              stored_at timestamp, attrs blob)""",
+            "CREATE TABLE IF NOT EXISTS %s.object_ref (object_key text PRIMARY KEY, sop_uid text)",
+            // The duplicate arbiter: written only with lightweight transactions, one row per SOP Instance UID.
+            """
+            CREATE TABLE IF NOT EXISTS %s.instance_claim (sop_uid text PRIMARY KEY, state text, write_ts bigint,
+              claimed_at timestamp, study_uid text, series_uid text, object_key text)""",
+            // The replication journal: a fixed number of partitions, positions are time-based UUIDs.
+            """
+            CREATE TABLE IF NOT EXISTS %s.journal (partition int, position timeuuid, recorded_at timestamp, op text,
+              study_uid text, series_uid text, sop_uid text, object_key text, size bigint, sha256 text,
+              PRIMARY KEY ((partition), position))""");
+
+    /** Applies missing migrations; returns the journal partition count fixed for this keyspace. */
+    static int migrate(CqlSession s, CassandraSettings cfg) {
+        String ks = cfg.keyspace();
+        ddl(s, cfg, "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + cfg.replication());
+        ddl(s, cfg, withId(ks, "schema_version", "CREATE TABLE IF NOT EXISTS %s.schema_version (component text, "
+                + "version int, description text, applied_at timestamp, PRIMARY KEY ((component), version))"));
+        ddl(s, cfg, withId(ks, "schema_lock", "CREATE TABLE IF NOT EXISTS %s.schema_lock (name text PRIMARY KEY, "
+                + "owner text, acquired_at timestamp)"));
+        ddl(s, cfg, withId(ks, "settings", "CREATE TABLE IF NOT EXISTS %s.settings (name text PRIMARY KEY, "
+                + "value text)"));
+
+        long deadline = System.nanoTime() + cfg.schemaTimeout().toNanos();
+        String owner = UUID.randomUUID().toString();
+        while (applied(s, cfg).last() < VERSION) {
+            if (lock(s, cfg, owner)) {
+                try {
+                    TreeSet<Integer> done = applied(s, cfg);
+                    if (!done.contains(1)) apply(s, cfg, 1, "patients, studies, series, instances, claims, journal", V1);
+                } finally {
+                    s.execute(SimpleStatement.newInstance("DELETE FROM " + ks + ".schema_lock WHERE name = "
+                            + "'migrate' IF owner = ?", owner).setSerialConsistencyLevel(cfg.serialConsistency())
+                            .setConsistencyLevel(cfg.writeConsistency()));
+                }
+            } else {
+                if (System.nanoTime() > deadline)
+                    throw new StorageException("schema migration of keyspace " + ks + " held by another node for "
+                            + cfg.schemaTimeout().toSeconds() + " s");
+                sleep(500);
+            }
+        }
+        if (applied(s, cfg).last() > VERSION)
+            throw new StorageException("keyspace " + ks + " has schema version " + applied(s, cfg).last()
+                    + ", newer than this node's " + VERSION + ": upgrade the node");
+        return journalPartitions(s, cfg);
+    }
+
+    private static void apply(CqlSession s, CassandraSettings cfg, int version, String description,
+            List<String> statements) {
+        String ks = cfg.keyspace();
+        for (String stmt : statements) {
+            String table = tableOf(stmt);
+            ddl(s, cfg, table == null ? String.format(stmt, ks) : withId(ks, table, stmt));
+        }
+        s.execute(SimpleStatement.newInstance("INSERT INTO " + ks + ".schema_version (component, version, "
+                + "description, applied_at) VALUES (?, ?, ?, ?)", COMPONENT, version, description, Instant.now())
+                .setConsistencyLevel(cfg.writeConsistency()));
+        LOG.log(Level.INFO, "keyspace {0}: applied schema migration {1} ({2})", ks, version, description);
+    }
+
+    private static TreeSet<Integer> applied(CqlSession s, CassandraSettings cfg) {
+        TreeSet<Integer> out = new TreeSet<>();
+        out.add(0);
+        for (Row r : s.execute(SimpleStatement.newInstance("SELECT version FROM " + cfg.keyspace()
+                + ".schema_version WHERE component = ?", COMPONENT).setConsistencyLevel(cfg.readConsistency())))
+            out.add(r.getInt(0));
+        return out;
+    }
+
+    /** The migration lease: a row that expires by itself if its holder dies. */
+    private static boolean lock(CqlSession s, CassandraSettings cfg, String owner) {
+        ResultSet rs = s.execute(SimpleStatement.newInstance("INSERT INTO " + cfg.keyspace() + ".schema_lock (name, "
+                + "owner, acquired_at) VALUES ('migrate', ?, ?) IF NOT EXISTS USING TTL "
+                + Math.max(60, cfg.schemaTimeout().toSeconds()), owner, Instant.now())
+                .setSerialConsistencyLevel(cfg.serialConsistency()).setConsistencyLevel(cfg.writeConsistency()));
+        return rs.wasApplied();
+    }
+
+    /** The journal partition count is fixed by the first node that opens the keyspace; later settings are ignored. */
+    private static int journalPartitions(CqlSession s, CassandraSettings cfg) {
+        ResultSet rs = s.execute(SimpleStatement.newInstance("INSERT INTO " + cfg.keyspace() + ".settings (name, "
+                + "value) VALUES ('journal-partitions', ?) IF NOT EXISTS", Integer.toString(cfg.journalPartitions()))
+                .setSerialConsistencyLevel(cfg.serialConsistency()).setConsistencyLevel(cfg.writeConsistency()));
+        if (rs.wasApplied()) return cfg.journalPartitions();
+        int stored = Integer.parseInt(rs.one().getString("value"));
+        if (stored != cfg.journalPartitions())
+            LOG.log(Level.WARNING, "keyspace {0} keeps its {1} journal partitions; the setting {2} is ignored",
+                    cfg.keyspace(), stored, cfg.journalPartitions());
+        return stored;
+    }
+
+    private static void ddl(CqlSession s, CassandraSettings cfg, String cql) {
+        s.execute(SimpleStatement.newInstance(cql).setExecutionProfileName(Driver.DDL_PROFILE));
+    }
+
+    /** Adds a stable table id derived from keyspace and table name, see the class comment. */
+    private static String withId(String ks, String table, String createTable) {
+        UUID id = UUID.nameUUIDFromBytes((ks + "." + table).getBytes(StandardCharsets.UTF_8));
+        return String.format(createTable, ks) + " WITH ID = " + id;
+    }
+
+    private static String tableOf(String stmt) {
+        String prefix = "CREATE TABLE IF NOT EXISTS %s.";
+        if (!stmt.startsWith(prefix)) return null;
+        int end = stmt.indexOf(' ', prefix.length());
+        return stmt.substring(prefix.length(), end);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted during schema migration", e);
+        }
+    }
+}
