@@ -16,6 +16,10 @@ import org.miroir.server.http.HttpMetrics;
 import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.server.storage.Storage;
 import org.miroir.server.store.Ingest;
+import org.miroir.server.store.OrphanSweeper;
+import org.miroir.server.http.AdminRoutes;
+
+import java.time.Clock;
 import org.miroir.server.web.DicomWeb;
 
 /** One archive node: its stores, its DICOM listener and its HTTP listener. */
@@ -30,6 +34,7 @@ public final class Node {
     private final DicomServer dicom;
     private final HttpServer http;
     private final boolean ownsVertx;
+    private long sweepTimer = -1;
 
     private Node(NodeContext context, DicomServer dicom, HttpServer http, boolean ownsVertx) {
         this.context = context;
@@ -50,7 +55,9 @@ public final class Node {
                     NodeMetrics metrics = new NodeMetrics();
                     Ingest ingest = new Ingest(storage.metadata(), storage.objects(), config.duplicatePolicy(),
                             metrics, METADATA_TIMEOUT_MILLIS);
-                    NodeContext ctx = new NodeContext(vertx, config, storage, ingest, metrics);
+                    OrphanSweeper sweeper = new OrphanSweeper(storage.metadata(), storage.objects(), metrics,
+                            config.orphanGrace(), Clock.systemUTC());
+                    NodeContext ctx = new NodeContext(vertx, config, storage, ingest, metrics, sweeper);
                     return listen(ctx, ownsVertx).onFailure(t -> storage.close());
                 });
     }
@@ -69,6 +76,7 @@ public final class Node {
         Router router = Router.router(ctx.vertx());
         router.route().handler(new HttpMetrics(ctx.metrics()));
         HealthRoutes.mount(router, ctx);
+        AdminRoutes.mount(router, ctx);
         DicomWeb.mount(router, ctx);
         HttpServer http = ctx.vertx().createHttpServer(new HttpServerOptions().setHost(config.bindAddress())
                 .setPort(config.httpPort()).setTcpNoDelay(true)
@@ -78,6 +86,8 @@ public final class Node {
                 .compose(p -> http.listen())
                 .map(h -> {
                     Node node = new Node(ctx, dicom, http, ownsVertx);
+                    node.sweepTimer = ctx.vertx().setPeriodic(config.orphanSweepInterval().toMillis(),
+                            id -> AdminRoutes.sweep(ctx));
                     LOG.log(System.Logger.Level.INFO, "Miroir node {0} listening: DICOM {1}:{2,number,#}, HTTP {1}:{3,number,#}, data {4}",
                             config.aeTitle(), config.bindAddress(), node.dicomPort(), node.httpPort(),
                             config.dataDir().toAbsolutePath());
@@ -96,6 +106,7 @@ public final class Node {
 
     /** Stops listening, closes the stores (their queued writes complete first), then Vert.x if the node owns it. */
     public Future<Void> stop() {
+        context.vertx().cancelTimer(sweepTimer);
         return dicom.close()
                 .transform(ar -> http.close())
                 .transform(ar -> context.vertx().executeBlocking(() -> {

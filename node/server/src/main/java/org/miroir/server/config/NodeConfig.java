@@ -32,6 +32,8 @@ public record NodeConfig(
         Duration associationTimeout,
         Duration idleTimeout,
         boolean fuzzyPersonNameMatching,
+        Duration orphanGrace,
+        Duration orphanSweepInterval,
         JsonObject storage) {
 
     /** A peer AE from the registry: where C-MOVE sends, and which hosts may call as it. */
@@ -69,6 +71,9 @@ public record NodeConfig(
                 Duration.ofMillis(j.getLong("associationTimeoutMillis", 10_000L)),
                 Duration.ofMillis(j.getLong("idleTimeoutMillis", 300_000L)),
                 j.getBoolean("fuzzyPersonNameMatching", true),
+                // Far beyond the store path's metadata timeout: an object that young may still get its index row.
+                Duration.ofSeconds(j.getLong("orphanGraceSeconds", 600L)),
+                Duration.ofSeconds(j.getLong("orphanSweepIntervalSeconds", 3600L)),
                 j.getJsonObject("storage", new JsonObject()));
     }
 

@@ -44,6 +44,11 @@ public final class NodeMetrics {
             "HTTP requests (DICOMweb, admin), by route template, method and status code.")
             .labelNames("route", "method", "code").buckets(LATENCY_BUCKETS).register(registry);
 
+    public final Counter orphanSweeps = Counter.build("miroir_orphan_sweeps_total",
+            "Completed sweeps for objects that no index row points to.").register(registry);
+    public final Counter orphansRemoved = Counter.build("miroir_orphan_objects_removed_total",
+            "Objects removed because their metadata never committed.").register(registry);
+
     public NodeMetrics() {
         DefaultExports.register(registry);
     }
@@ -57,14 +62,5 @@ public final class NodeMetrics {
             throw new IllegalStateException(e); // StringWriter does not throw
         }
         return w.toString();
-    }
-
-    /** Status class label for a DIMSE status (PS3.7 C): bounded, unlike the raw code. */
-    public static String statusClass(int status) {
-        if (status == 0) return "success";
-        if (status == 0xFF00 || status == 0xFF01) return "pending";
-        if (status == 0xFE00) return "cancel";
-        if (status == 0x0001 || (status & 0xF000) == 0xB000 || status == 0x0107 || status == 0x0116) return "warning";
-        return "failure";
     }
 }
