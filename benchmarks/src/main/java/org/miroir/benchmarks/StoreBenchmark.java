@@ -1,16 +1,12 @@
 package org.miroir.benchmarks;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.miroir.dicom.data.UID;
 import org.miroir.dicom.testing.Dcmtk;
@@ -76,12 +72,12 @@ public final class StoreBenchmark {
             if (k + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value (see --help)");
             String v = args[++k];
             switch (a) {
-                case "--instances" -> instances = positive(a, v);
-                case "--kib" -> kib = positive(a, v);
-                case "--associations" -> associations = Arrays.stream(v.split(",")).mapToInt(s -> positive(a, s.strip())).toArray();
-                case "--repeats" -> repeats = positive(a, v);
+                case "--instances" -> instances = Options.positive(a, v);
+                case "--kib" -> kib = Options.positive(a, v);
+                case "--associations" -> associations = Options.positiveList(a, v);
+                case "--repeats" -> repeats = Options.positive(a, v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
-                case "--pdu" -> pdu = positive(a, v);
+                case "--pdu" -> pdu = Options.positive(a, v);
                 case "--dir" -> dir = Path.of(v);
                 case "--only" -> {
                     if (!v.equals("dcmtk") && !v.equals("miroir")) throw new IllegalArgumentException("--only dcmtk or --only miroir");
@@ -91,12 +87,6 @@ public final class StoreBenchmark {
             }
         }
         return true;
-    }
-
-    private static int positive(String option, String v) {
-        int n = Integer.parseInt(v);
-        if (n < 1) throw new IllegalArgumentException(option + " must be at least 1: " + v);
-        return n;
     }
 
     /** A sender and a receiver measured together. */
@@ -153,7 +143,7 @@ public final class StoreBenchmark {
                     System.err.println("closing " + started.get(k) + ": " + e);
                 }
             }
-            if (temp && !keep) deleteTree(dir);
+            if (temp && !keep) Directories.deleteTree(dir);
         }
     }
 
@@ -182,12 +172,6 @@ public final class StoreBenchmark {
         }
         System.out.println("Noise: SCU and SCP share the machine's cores with each other and everything else running;"
                 + " spread = (max-min)/median. Ratios within the larger spread are a tie.");
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 
     private StoreBenchmark() {}

@@ -11,15 +11,27 @@ import org.miroir.dicom.testing.FreePorts;
 import org.miroir.dicom.testing.ManagedProcess;
 
 /**
- * The receiving side of the store benchmark: a discarding SCP in its own process, listening on 127.0.0.1 (storescp
- * listens on every interface; only 127.0.0.1 is used).
+ * The receiving side of a store benchmark: an SCP in its own process, reached on 127.0.0.1 (storescp and Orthanc
+ * listen on every interface; only 127.0.0.1 is used). Step 1 uses the discarding SCPs below; step 2's archives
+ * ({@link Archive}) are SCPs too.
  */
-record StoreScp(String name, String aeTitle, int port, ManagedProcess process) implements AutoCloseable {
+interface StoreScp extends AutoCloseable {
+    String name();
+
+    /** The AE title to call. */
+    String aeTitle();
+
+    /** Its DICOM port on 127.0.0.1. */
+    int port();
+
+    /** Stops the process (bounded wait). */
+    @Override
+    void close();
 
     /** {@code storescp --ignore --fork}: receives each data set completely, discards it; one process per association. */
     static StoreScp dcmtk(int pdu) {
         int port = FreePorts.next();
-        return new StoreScp("storescp", "STORESCP", port, Dcmtk.storescp(port, null, "--fork", "--max-pdu", String.valueOf(pdu)));
+        return new Discarding("storescp", "STORESCP", port, Dcmtk.storescp(port, null, "--fork", "--max-pdu", String.valueOf(pdu)));
     }
 
     /** {@link DiscardingScp} in its own JVM, as storescp runs in its own process. */
@@ -27,7 +39,7 @@ record StoreScp(String name, String aeTitle, int port, ManagedProcess process) i
         int port = FreePorts.next();
         ManagedProcess p = ManagedProcess.start(javaCommand(DiscardingScp.class.getName(),
                 List.of(String.valueOf(port), String.valueOf(pdu))), Map.of()).awaitPort(port, Duration.ofSeconds(30));
-        return new StoreScp("Miroir SCP", DiscardingScp.AE_TITLE, port, p);
+        return new Discarding("Miroir SCP", DiscardingScp.AE_TITLE, port, p);
     }
 
     /** A JVM like this one (same java, same class path) running {@code mainClass}. */
@@ -38,6 +50,9 @@ record StoreScp(String name, String aeTitle, int port, ManagedProcess process) i
         return cmd;
     }
 
-    @Override
-    public void close() { process.close(); }
+    /** A discarding SCP process. */
+    record Discarding(String name, String aeTitle, int port, ManagedProcess process) implements StoreScp {
+        @Override
+        public void close() { process.close(); }
+    }
 }
