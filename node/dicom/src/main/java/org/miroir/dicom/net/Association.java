@@ -849,13 +849,19 @@ public final class Association {
         });
     }
 
-    /** Sends a (pending or final) response to a served request. */
+    /**
+     * Sends a (pending or final) response to a served request. The future completes on a later turn of the event
+     * loop, never on the caller's stack: a handler chaining pending responses on it then lets inbound PDUs (a
+     * C-CANCEL) through between two responses, and its stack does not grow with the number of matches.
+     */
     Future<Void> sendResponse(DimseRequest r, DimseResponse rsp) {
-        return onContext(() -> {
+        Promise<Void> done = Promise.promise();
+        onContext(() -> {
             Attributes cmd = Commands.response(r.command(), rsp.command(), rsp.dataset() != null);
             return sendMessage(r.presentationContextId(), cmd,
                     rsp.dataset() == null ? null : DataSource.of(rsp.dataset()), r.transferSyntax());
-        });
+        }).onComplete(ar -> context.runOnContext(v -> done.handle(ar)));
+        return done.future();
     }
 
     // =================================================================== outbound messages
@@ -906,8 +912,11 @@ public final class Association {
             } else {
                 o.sent().tryComplete();
             }
-            pump();
-            maybeAnswerRelease();
+            // Writes often complete synchronously: go on from the event loop, not deeper in this stack.
+            context.runOnContext(v -> {
+                pump();
+                maybeAnswerRelease();
+            });
         });
     }
 

@@ -89,12 +89,11 @@ public final class DicomServer {
     /** Connections with an association object, from TCP accept to close (negotiating ones included). */
     public int openAssociations() { return associations.size(); }
 
-    /** Stops listening and aborts every association still open. */
+    /** Aborts every association still open (A-ABORT sent), then stops listening. */
     public Future<Void> close() {
-        List<Future<Void>> all = new ArrayList<>();
-        if (server != null) all.add(server.close());
-        for (Association as : associations) all.add(as.abort());
-        return Future.join(all).mapEmpty();
+        List<Future<Void>> aborts = new ArrayList<>();
+        for (Association as : associations) aborts.add(as.abort());
+        return Future.join(aborts).transform(x -> server == null ? Future.succeededFuture() : server.close());
     }
 
     private void onConnect(NetSocket socket) {

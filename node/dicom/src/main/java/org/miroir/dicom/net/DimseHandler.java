@@ -32,9 +32,10 @@ public interface DimseHandler {
     }
 
     /**
-     * C-FIND: send each match with {@link DimseRequest#sendPending(Attributes)} (its future completes when the
-     * response has been written, which is the backpressure), watch {@link DimseRequest#isCancelled()}, complete with
-     * the final status (after a C-CANCEL the toolkit sends 0xFE00 whatever it is).
+     * C-FIND: send the matches with {@link DimseRequest#sendMatches} (or one by one with
+     * {@link DimseRequest#sendPending(Attributes)}, whose future completes when the response has been written: the
+     * backpressure), watch {@link DimseRequest#isCancelled()}, complete with the final status (after a C-CANCEL the
+     * toolkit sends 0xFE00 whatever it is).
      */
     default Future<Status> onCFind(DimseRequest rq, Attributes keys) {
         return Future.succeededFuture(Status.UNRECOGNIZED_OPERATION);

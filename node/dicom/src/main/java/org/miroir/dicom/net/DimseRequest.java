@@ -2,11 +2,16 @@ package org.miroir.dicom.net;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import org.miroir.dicom.data.Attributes;
 import org.miroir.dicom.data.Tag;
+import org.miroir.dicom.net.dimse.Commands;
 import org.miroir.dicom.net.dimse.Dimse;
 import org.miroir.dicom.net.dimse.DimseResponse;
 import org.miroir.dicom.net.dimse.Status;
+
+import java.util.Iterator;
+import java.util.concurrent.CancellationException;
 
 /**
  * A request being served: the command, the presentation context it came on, the cancel flag, and the way to send
@@ -72,8 +77,16 @@ public final class DimseRequest {
 
     /** N-GET: the tags asked for; empty for all. */
     public int[] attributeIdentifierList() {
-        int[] tags = command.getInts(Tag.AttributeIdentifierList);
-        return tags == null ? new int[0] : tags;
+        byte[] b = command.getBytes(Tag.AttributeIdentifierList);
+        if (b == null) return new int[0];
+        // AT: group then element, each 16-bit little endian (values are held little endian).
+        int[] tags = new int[b.length / 4];
+        for (int i = 0; i < tags.length; i++) {
+            int g = (b[4 * i] & 0xFF) | (b[4 * i + 1] & 0xFF) << 8;
+            int e = (b[4 * i + 2] & 0xFF) | (b[4 * i + 3] & 0xFF) << 8;
+            tags[i] = g << 16 | e;
+        }
+        return tags;
     }
 
     /** True once the peer sent a C-CANCEL for this request. */
@@ -97,14 +110,47 @@ public final class DimseRequest {
         return sendPending(DimseResponse.of(Status.PENDING).withDataset(match));
     }
 
+    /**
+     * C-FIND: sends each match as a pending response, the next once the previous has been written, until the
+     * iterator is done (then SUCCESS) or a C-CANCEL came (then CANCEL); fails if a send fails. One promise, no chain
+     * of futures, so any number of matches runs in constant stack. {@code matches} must not block.
+     */
+    public Future<Status> sendMatches(Iterator<Attributes> matches) {
+        Promise<Status> done = Promise.promise();
+        sendNext(matches, done);
+        return done.future();
+    }
+
+    private void sendNext(Iterator<Attributes> matches, Promise<Status> done) {
+        if (cancelled) {
+            done.tryComplete(Status.CANCEL);
+            return;
+        }
+        Attributes next;
+        try {
+            if (!matches.hasNext()) {
+                done.tryComplete(Status.SUCCESS);
+                return;
+            }
+            next = matches.next();
+        } catch (RuntimeException e) {
+            done.tryFail(e);
+            return;
+        }
+        sendPending(next).onComplete(ar -> {
+            if (ar.failed() && !cancelled) done.tryFail(ar.cause());
+            else sendNext(matches, done); // sendPending completes on a later event loop turn: no recursion
+        });
+    }
+
     /** Sends a pending response (C-FIND match, C-MOVE/C-GET counts); completes when it has been written. */
     public Future<Void> sendPending(DimseResponse rsp) {
         if (!rsp.isPending()) return Future.failedFuture(new IllegalArgumentException("not a pending status: " + rsp));
-        if (cancelled) return Future.failedFuture(new java.util.concurrent.CancellationException("cancelled by the peer"));
+        if (cancelled) return Future.failedFuture(new CancellationException("cancelled by the peer"));
         if (finalResponseQueued) return Future.failedFuture(new IllegalStateException("final response already sent"));
         return association.sendResponse(this, rsp);
     }
 
     @Override
-    public String toString() { return association + " " + org.miroir.dicom.net.dimse.Commands.toString(command); }
+    public String toString() { return association + " " + Commands.toString(command); }
 }

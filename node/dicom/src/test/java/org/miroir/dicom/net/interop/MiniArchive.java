@@ -5,10 +5,8 @@ import org.miroir.dicom.data.Attributes;
 import org.miroir.dicom.data.Tag;
 import org.miroir.dicom.data.VR;
 import org.miroir.dicom.io.DicomInputStream;
-import org.miroir.dicom.net.DimseRequest;
 import org.miroir.dicom.net.FindHandler;
 import org.miroir.dicom.net.Part10File;
-import org.miroir.dicom.net.dimse.Status;
 import org.miroir.dicom.net.service.RetrieveItem;
 import org.miroir.dicom.net.service.RetrieveService;
 
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,18 +83,7 @@ final class MiniArchive {
     }
 
     FindHandler findHandler() {
-        return (rq, keys) -> emit(rq, find(keys).iterator());
-    }
-
-    /** Sends the matches one by one, each after the previous was written (backpressure), until done or cancelled. */
-    static Future<Status> emit(DimseRequest rq, Iterator<Attributes> matches) {
-        if (rq.isCancelled()) return Future.succeededFuture(Status.CANCEL);
-        if (!matches.hasNext()) return Future.succeededFuture(Status.SUCCESS);
-        return rq.sendPending(matches.next()).transform(ar -> {
-            if (rq.isCancelled()) return Future.succeededFuture(Status.CANCEL);
-            if (ar.failed()) return Future.failedFuture(ar.cause());
-            return emit(rq, matches);
-        });
+        return (rq, keys) -> rq.sendMatches(find(keys).iterator());
     }
 
     RetrieveService.Resolver resolver() {

@@ -112,7 +112,7 @@ class QueryRetrieveScpInteropTest {
                     return a;
                 }
             };
-            return MiniArchive.emit(rq, it);
+            return rq.sendMatches(it);
         };
     }
 
