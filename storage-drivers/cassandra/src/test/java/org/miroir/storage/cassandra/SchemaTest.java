@@ -1,0 +1,67 @@
+package org.miroir.storage.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.miroir.storage.StorageDrivers;
+import org.miroir.storage.metadata.MetadataStore;
+
+/** Several nodes opening one new keyspace at once: one migrates, all work, the journal layout is fixed once. */
+@ExtendWith(TestCassandra.Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SchemaTest {
+    private final String keyspace = TestCassandra.keyspace("schema");
+
+    @Test
+    void concurrentStartsMigrateOnceAndAgree() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<MetadataStore> stores = new ArrayList<>();
+        try {
+            List<Future<MetadataStore>> opening = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String partitions = Integer.toString(8 + i);
+                opening.add(pool.submit(() -> StorageDrivers.provider("cassandra").openMetadataStore(
+                        TestCassandra.current().config(keyspace, Map.of("journal-partitions", partitions)))));
+            }
+            for (Future<MetadataStore> f : opening) stores.add(f.get(5, TimeUnit.MINUTES));
+            int partitions = stores.get(0).journalPartitions();
+            assertThat(partitions).isBetween(8, 10);
+            for (MetadataStore s : stores) {
+                assertThat(s.journalPartitions()).isEqualTo(partitions);
+                assertThat(s.health().toCompletableFuture().get(1, TimeUnit.MINUTES).up()).isTrue();
+            }
+            // Reopening finds the schema in place and keeps the journal layout, whatever the setting says now.
+            try (MetadataStore again = StorageDrivers.provider("cassandra").openMetadataStore(
+                    TestCassandra.current().config(keyspace, Map.of("journal-partitions", "64")))) {
+                assertThat(again.journalPartitions()).isEqualTo(partitions);
+            }
+            try (CqlSession s = TestCassandra.current().session()) {
+                List<Row> versions = s.execute("SELECT version FROM " + keyspace + ".schema_version").all();
+                assertThat(versions).extracting(r -> r.getInt(0)).containsExactly(Schema.VERSION);
+                assertThat(s.getMetadata().getKeyspace(keyspace).orElseThrow().getTables()).containsKeys(
+                        com.datastax.oss.driver.api.core.CqlIdentifier.fromCql("instance_claim"),
+                        com.datastax.oss.driver.api.core.CqlIdentifier.fromCql("journal"));
+            }
+        } finally {
+            stores.forEach(MetadataStore::close);
+            pool.shutdownNow();
+        }
+    }
+
+    @AfterAll
+    void dropKeyspace() {
+        TestCassandra.current().drop(keyspace);
+    }
+}
