@@ -20,7 +20,6 @@ final class DataStream implements ReadStream<Buffer> {
     private Throwable failure;
     private boolean failureDelivered;
     private boolean discarding;
-    private long received;
 
     DataStream(Association association) { this.association = association; }
 
@@ -29,10 +28,7 @@ final class DataStream implements ReadStream<Buffer> {
 
     boolean isDone() { return ended || failure != null; }
 
-    long received() { return received; }
-
     void push(Buffer data) {
-        received += data.length();
         if (discarding) return;
         if (demand != Long.MAX_VALUE) demand--;
         handler.handle(data);

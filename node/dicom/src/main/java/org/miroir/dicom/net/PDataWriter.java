@@ -84,9 +84,6 @@ final class PDataWriter implements WriteStream<Buffer> {
         return flush(true);
     }
 
-    /** Bytes of command or data set written so far. */
-    long written() { return written; }
-
     @Override
     public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) { return this; }
 
