@@ -136,11 +136,12 @@ public final class IngestBenchmark {
             for (int r = 1; r <= repeats; r++) {
                 for (int n : processes) {
                     for (Contender c : contenders) {
-                        long nanos = measure(c, storescu, warm, files, n, dir.resolve("run"));
-                        results.computeIfAbsent(c.name() + "/" + n, x -> new Measurements()).add(files.size(), nanos);
-                        double rate = files.size() / (nanos / 1e9);
+                        Run run = measure(c, storescu, warm, files, n, dir.resolve("run"));
+                        results.computeIfAbsent(c.name() + "/" + n, x -> new Measurements()).add(files.size(), run.nanos());
+                        double rate = files.size() / (run.nanos() / 1e9);
                         System.out.printf(Locale.ROOT, "  %-20s %d process(es), run %d: %7.1f instances/s %6.1f MB/s"
-                                + "  (load %s)%n", c.name(), n, r, rate, rate * mbPerInstance, Machine.loadAverage());
+                                + "  (load %s)%s%n", c.name(), n, r, rate, rate * mbPerInstance, Machine.loadAverage(),
+                                run.profile() == null ? "" : "\n    " + run.profile());
                     }
                 }
             }
@@ -168,7 +169,10 @@ public final class IngestBenchmark {
      * timed send over {@code n} storescu processes; fails unless the archive then holds every instance sent.
      * The archive is stopped and its directory removed afterwards.
      */
-    private long measure(Contender c, DcmtkScu storescu, List<Path> warm, List<Path> files, int n, Path runDir)
+    /** One timed send, and for a Miroir node where its time went ({@link MiroirNode#storeProfile()}). */
+    private record Run(long nanos, String profile) {}
+
+    private Run measure(Contender c, DcmtkScu storescu, List<Path> warm, List<Path> files, int n, Path runDir)
             throws Exception {
         Directories.deleteTree(runDir);
         Files.createDirectories(runDir);
@@ -178,7 +182,7 @@ public final class IngestBenchmark {
             long held = archive.storedInstances(), expected = warm.size() + files.size();
             if (held != expected)
                 throw new IllegalStateException(c.name() + " holds " + held + " instances after storing " + expected);
-            return nanos;
+            return new Run(nanos, archive instanceof MiroirNode node ? node.storeProfile() : null);
         } finally {
             Directories.deleteTree(runDir);
         }

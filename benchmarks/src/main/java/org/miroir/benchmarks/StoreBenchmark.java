@@ -54,7 +54,7 @@ public final class StoreBenchmark {
             String a = args[k];
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("""
-                        Usage: ops/miroir bench [options]
+                        Usage: ops/miroir bench [store] [options]
                           --instances N       instances per measurement (default 1000)
                           --kib K             pixel data per instance in KiB: 512 rows x K columns x 16 bits (default 512)
                           --associations L    comma-separated association counts (default 1,4)
