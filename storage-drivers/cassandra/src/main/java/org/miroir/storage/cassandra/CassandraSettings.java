@@ -33,6 +33,7 @@ record CassandraSettings(
         int maxRequests,
         int requestQueue,
         Duration speculativeDelay,
+        Duration reconnectMaxDelay,
         int journalPartitions,
         Duration journalSettle,
         Duration claimTimeout) {
@@ -62,6 +63,7 @@ record CassandraSettings(
                 c.getInt("max-requests", 1024, 1, 100_000),
                 c.getInt("request-queue", 10_000, 0, 1_000_000),
                 Duration.ofMillis(c.getInt("speculative-delay-ms", 100, 0, 60_000)),
+                Duration.ofMillis(c.getInt("reconnect-max-delay-ms", 5000, 500, 600_000)),
                 c.getInt("journal-partitions", 16, 1, 1024),
                 Duration.ofMillis(c.getInt("journal-settle-ms", 10_000, 0, 600_000)),
                 Duration.ofMillis(c.getInt("claim-timeout-ms", 30_000, 100, 3_600_000)));

@@ -46,6 +46,9 @@ final class Driver {
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, s.requestTimeout())
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, s.requestTimeout())
+                // Back in service soon after Cassandra is: the default backoff grows to 60 s between attempts.
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, s.reconnectMaxDelay())
                 .startProfile(DDL_PROFILE)
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, s.schemaTimeout())
                 .endProfile()
