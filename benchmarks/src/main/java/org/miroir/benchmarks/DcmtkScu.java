@@ -36,10 +36,10 @@ final class DcmtkScu implements StoreScu {
             long start = System.nanoTime();
             List<Future<Processes.Result>> runs = new ArrayList<>();
             for (List<Path> share : shares) {
-                List<String> args = new ArrayList<>(List.of("-v", "-R", "--max-pdu", String.valueOf(pdu),
+                List<String> args = new ArrayList<>(List.of("storescu", "-v", "-R", "--max-pdu", String.valueOf(pdu),
                         "-aec", scp.aeTitle(), "127.0.0.1", String.valueOf(scp.port())));
                 share.forEach(p -> args.add(p.toString()));
-                runs.add(pool.submit(() -> Dcmtk.run(RUN_TIMEOUT, "storescu", args)));
+                runs.add(pool.submit(() -> Processes.run(args, Dcmtk.ENV, RUN_TIMEOUT, true, outputLimit(share.size()))));
             }
             for (Future<Processes.Result> run : runs) run.get();
             long nanos = System.nanoTime() - start;
@@ -47,12 +47,21 @@ final class DcmtkScu implements StoreScu {
                 Processes.Result r = runs.get(k).get().assertOk();
                 int ok = count(SUCCESS.matcher(r.stdout()));
                 if (ok != shares.get(k).size())
-                    throw new IllegalStateException("storescu stored " + ok + " of " + shares.get(k).size() + ":\n" + r.describe());
+                    throw new IllegalStateException("storescu stored " + ok + " of " + shares.get(k).size() + "; its output ends:\n"
+                            + r.stdout().substring(Math.max(0, r.stdout().length() - 4000)));
             }
             return nanos;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Enough of storescu's verbose output to count every response (about 300 bytes per file; Dcmtk.run keeps only
+     * the last MiB, which thousands of files overflow), bounded.
+     */
+    private static int outputLimit(int files) {
+        return (int) Math.min(64L << 20, Math.max(Processes.MAX_OUTPUT_BYTES, 1024L * files));
     }
 
     private static int count(Matcher m) {

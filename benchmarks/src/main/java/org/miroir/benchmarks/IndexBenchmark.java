@@ -70,7 +70,7 @@ public final class IndexBenchmark {
     private int window = 5000;
     private int queries = 200;
     private int queryWarmup = 20;
-    private int associations = 4;
+    private int associations = 16;
     private int maxMinutes = 180;
     private Path nodeConfig;
     private Path dir;
@@ -93,7 +93,7 @@ public final class IndexBenchmark {
                           --window N          instances timed just before each size for its ingest rate (default 5000)
                           --queries N         timed queries per kind and protocol at each size (default 200)
                           --query-warmup N    untimed queries per kind and protocol first (default 20)
-                          --associations N    concurrent associations of Miroir's SCU while ingesting (default 4)
+                          --associations N    concurrent associations of Miroir's SCU while ingesting (default 16)
                           --max-minutes M     stop ingesting after M minutes and report the sizes reached (default 180)
                           --node-config FILE  the node's JSON configuration (default: the embedded storage)
                           --dir DIR           where the node keeps its data (default: a temporary folder, removed at the end)
