@@ -24,9 +24,18 @@ record Contender(String name, boolean isMiroir, Starter starter) {
         return new Contender("Orthanc", false, OrthancArchive::start);
     }
 
-    /** A node started by {@code ops/miroir run} with {@code config} (its storage section picks the drivers). */
-    static Contender miroir(String name, JsonObject config) {
-        return new Contender(name, true, (dir, pdu) ->
-                MiroirNode.start(name, dir.resolve("data"), config.copy().put("maxPduLength", pdu)));
+    /**
+     * A node started by {@code ops/miroir run} with the JSON configuration {@code config} (its storage section picks
+     * the drivers). Every {@code ${run}} in it becomes a token unique to the measurement, so storage outside the run's
+     * directory (a Cassandra keyspace, a RADOS namespace) can start empty too.
+     */
+    static Contender miroir(String name, String config) {
+        return new Contender(name, true, (dir, pdu) -> MiroirNode.start(name, dir.resolve("data"),
+                new JsonObject(config.replace("${run}", runToken())).put("maxPduLength", pdu)));
+    }
+
+    /** A short token unique to this measurement: letters and digits, usable in keyspace and namespace names. */
+    static String runToken() {
+        return "r" + Long.toString(System.currentTimeMillis(), 36);
     }
 }

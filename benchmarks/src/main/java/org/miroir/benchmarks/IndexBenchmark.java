@@ -95,7 +95,8 @@ public final class IndexBenchmark {
                           --query-warmup N    untimed queries per kind and protocol first (default 20)
                           --associations N    concurrent associations of Miroir's SCU while ingesting (default 16)
                           --max-minutes M     stop ingesting after M minutes and report the sizes reached (default 180)
-                          --node-config FILE  the node's JSON configuration (default: the embedded storage)
+                          --node-config FILE  the node's JSON configuration (default: the embedded storage; ${run} in it
+                                              becomes a token unique to this run)
                           --dir DIR           where the node keeps its data (default: a temporary folder, removed at the end)
                           --keep              keep the node's data""");
                 return false;
@@ -121,7 +122,8 @@ public final class IndexBenchmark {
 
     private void run() throws Exception {
         StoreBenchmark.quietToolkitLog(); // StoreBenchmark.TOOLKIT_LOG keeps the logger referenced
-        JsonObject config = nodeConfig == null ? new JsonObject() : new JsonObject(Files.readString(nodeConfig));
+        JsonObject config = nodeConfig == null ? new JsonObject()
+                : new JsonObject(Files.readString(nodeConfig).replace("${run}", Contender.runToken()));
         String name = nodeConfig == null ? "Miroir (embedded)" : "Miroir (" + nodeConfig.getFileName() + ")";
         boolean temp = dir == null;
         if (temp) dir = Files.createTempDirectory("miroir-index-");

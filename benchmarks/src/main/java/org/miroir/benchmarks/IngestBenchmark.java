@@ -61,7 +61,8 @@ public final class IngestBenchmark {
                           --pdu BYTES         max PDU length every archive and storescu announce (default 16384)
                           --targets LIST      archives to run: storescp,orthanc,miroir (default all three)
                           --node NAME=FILE    one more Miroir archive: a node started with that JSON configuration
-                                              (e.g. another storage driver); repeatable
+                                              (e.g. another storage driver; ${run} in it becomes a token unique
+                                              to each measurement); repeatable
                           --dir DIR           where files and archives go (default: a temporary folder, removed at the end)
                           --keep              keep the generated files""");
                 return false;
@@ -104,9 +105,12 @@ public final class IngestBenchmark {
             if (!OrthancArchive.isInstalled()) throw new IllegalStateException("Orthanc is not installed: apt-get install orthanc");
             list.add(Contender.orthanc());
         }
-        if (targets.contains("miroir")) list.add(Contender.miroir("Miroir (embedded)", new JsonObject()));
-        for (Map.Entry<String, Path> e : nodeConfigs.entrySet())
-            list.add(Contender.miroir(e.getKey(), new JsonObject(Files.readString(e.getValue()))));
+        if (targets.contains("miroir")) list.add(Contender.miroir("Miroir (embedded)", "{}"));
+        for (Map.Entry<String, Path> e : nodeConfigs.entrySet()) {
+            String config = Files.readString(e.getValue());
+            new JsonObject(config.replace("${run}", "x")); // a broken file fails now, not after an hour of runs
+            list.add(Contender.miroir(e.getKey(), config));
+        }
         return list;
     }
 

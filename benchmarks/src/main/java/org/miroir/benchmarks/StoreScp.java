@@ -42,10 +42,15 @@ interface StoreScp extends AutoCloseable {
         return new Discarding("Miroir SCP", DiscardingScp.AE_TITLE, port, p);
     }
 
-    /** A JVM like this one (same java, same class path) running {@code mainClass}. */
+    /**
+     * A JVM like this one (same java, same class path) running {@code mainClass}; with the extra JVM options in
+     * MIROIR_SCP_JAVA_OPTS, if set (e.g. a JFR recording to profile the SCP).
+     */
     private static List<String> javaCommand(String mainClass, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        String extra = System.getenv("MIROIR_SCP_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.strip().split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(args);
         return cmd;
     }
