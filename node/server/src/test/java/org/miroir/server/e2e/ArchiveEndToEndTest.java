@@ -1,11 +1,14 @@
 package org.miroir.server.e2e;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.miroir.dicom.data.Attributes;
 import org.miroir.dicom.data.Tag;
 import org.miroir.dicom.data.UID;
@@ -36,12 +39,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Step 2 "done when" 1, DIMSE half: a node started by {@code ops/miroir run}; storescu of the pydicom corpus (its
  * readable native files, one per SOP Instance UID) and of a generated multi-patient data set; findscu at every level
  * of both roots finds exactly what the generator made; movescu to a dcmtk storescp (from the node's AE registry) and
- * getscu bring back data sets equal element by element to what was sent.
+ * getscu bring back data sets equal element by element to what was sent. Runs once per storage configuration
+ * (step 3 "done when" 2): embedded, and Cassandra + Ceph RADOS in a fresh keyspace and namespace.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@ParameterizedClass(name = "storage {0}")
+@ValueSource(strings = {StorageBackends.EMBEDDED, StorageBackends.CASSANDRA_RADOS})
 class ArchiveEndToEndTest {
     @TempDir
+    static Path root;
+    /** This storage configuration's scratch folder. */
     static Path tmp;
+    /** The storage configuration of this invocation (the class's parameter, also given to {@link #startAndStore}). */
+    @Parameter
+    String storage;
     static ArchiveNode node;
     static ManagedProcess storescp;
     static Path storescpDir;
@@ -50,15 +61,19 @@ class ArchiveEndToEndTest {
     static final Map<String, Path> sent = new LinkedHashMap<>();
     static final Set<String> corpusStudies = new HashSet<>();
 
-    @BeforeAll
-    static void startAndStore() throws IOException {
+    @BeforeParameterizedClassInvocation
+    static void startAndStore(String storage) throws IOException {
         Dcmtk.assumeInstalled();
         PydicomCorpus.assumeInstalled();
+        sent.clear();
+        corpusStudies.clear();
+        tmp = Files.createDirectories(root.resolve(storage));
         int scpPort = FreePorts.next();
         storescpDir = Files.createDirectories(tmp.resolve("storescp"));
         storescp = Dcmtk.storescp(scpPort, storescpDir, "-aet", "STORESCP", "+xa");
         node = ArchiveNode.start(tmp.resolve("data"), new JsonObject().put("aeRegistry", new JsonObject()
-                .put("STORESCP", new JsonObject().put("host", "127.0.0.1").put("port", scpPort))));
+                .put("STORESCP", new JsonObject().put("host", "127.0.0.1").put("port", scpPort)))
+                .put("storage", StorageBackends.config(storage, "e2e")));
 
         gen = SyntheticStudies.builder().seed(20240611).patients(3).studiesPerPatient(2).seriesPerStudy(2)
                 .instancesPerSeries(3).rows(16).columns(16).modalities("CT", "MR").build();
@@ -105,10 +120,12 @@ class ArchiveEndToEndTest {
         return out;
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (node != null) node.close();
         if (storescp != null) storescp.close();
+        node = null;
+        storescp = null;
     }
 
     private static String token() {
