@@ -41,7 +41,8 @@ public record NodeConfig(
 
     public static final List<String> FLAGS = List.of(
             "--config FILE", "--data-dir DIR", "--ae-title AET", "--bind ADDRESS", "--dicom-port PORT",
-            "--http-port PORT", "--hl7-port PORT");
+            "--http-port PORT", "--hl7-port PORT", "--storage DRIVER[+OBJECT_DRIVER]", "--cassandra HOST:PORT[,...]",
+            "--cassandra-dc DC", "--keyspace NAME", "--ceph-conf FILE", "--ceph-pool POOL", "--ceph-namespace NS");
 
     public static NodeConfig defaults() {
         return fromJson(new JsonObject());
@@ -93,10 +94,38 @@ public record NodeConfig(
                 case "--dicom-port" -> j.put("dicomPort", intValue(args, ++i));
                 case "--http-port" -> j.put("httpPort", intValue(args, ++i));
                 case "--hl7-port" -> j.put("hl7Port", intValue(args, ++i));
+                case "--storage" -> drivers(j, value(args, ++i));
+                case "--cassandra" -> storageSection(j, "metadata").put("contact-points", value(args, ++i));
+                case "--cassandra-dc" -> storageSection(j, "metadata").put("local-datacenter", value(args, ++i));
+                case "--keyspace" -> storageSection(j, "metadata").put("keyspace", value(args, ++i));
+                case "--ceph-conf" -> storageSection(j, "objects").put("conf-file", value(args, ++i));
+                case "--ceph-pool" -> storageSection(j, "objects").put("pool", value(args, ++i));
+                case "--ceph-namespace" -> storageSection(j, "objects").put("namespace", value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "; flags: " + String.join(", ", FLAGS));
             }
         }
         return fromJson(j);
+    }
+
+    /**
+     * {@code --storage cassandra+rados}: the metadata driver, then the object driver ({@code embedded} alone: both).
+     * Other settings of the config file's storage sections are kept.
+     */
+    private static void drivers(JsonObject j, String spec) {
+        String[] names = spec.split("\\+", -1);
+        if (names.length > 2 || java.util.Arrays.stream(names).anyMatch(String::isBlank))
+            throw new IllegalArgumentException("--storage needs DRIVER or METADATA_DRIVER+OBJECT_DRIVER, got " + spec);
+        storageSection(j, "metadata").put("driver", names[0]);
+        storageSection(j, "objects").put("driver", names[names.length - 1]);
+    }
+
+    /** The {@code storage.<name>} object of the configuration, created when absent. */
+    private static JsonObject storageSection(JsonObject j, String name) {
+        JsonObject storage = j.getJsonObject("storage");
+        if (storage == null) j.put("storage", storage = new JsonObject());
+        JsonObject section = storage.getJsonObject(name);
+        if (section == null) storage.put(name, section = new JsonObject());
+        return section;
     }
 
     private static String value(String[] args, int i) {
