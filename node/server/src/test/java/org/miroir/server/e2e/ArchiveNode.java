@@ -89,6 +89,17 @@ final class ArchiveNode implements AutoCloseable {
         }
     }
 
+    HttpResponse<String> post(String path) throws IOException {
+        HttpRequest rq = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            return HTTP.send(rq, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     /** A counter's value from /metrics (summed over its labels), 0 when absent. */
     double metric(String name) throws IOException {
         double sum = 0;
