@@ -17,14 +17,10 @@ interface Librados extends Library {
 
     byte CMPXATTR_EQ = 1;
     int CREATE_EXCLUSIVE = 1;
-
-    int rados_write(Pointer io, String oid, Pointer buf, long len, long off);
+    /** Fail with ENOSPC on a full pool instead of waiting for space; deletes still proceed. */
+    int OPERATION_FULL_TRY = 64;
 
     int rados_read(Pointer io, String oid, Pointer buf, long len, long off);
-
-    int rados_remove(Pointer io, String oid);
-
-    int rados_setxattr(Pointer io, String oid, String name, byte[] value, long len);
 
     int rados_stat(Pointer io, String oid, LongByReference size, LongByReference mtime);
 
@@ -39,6 +35,8 @@ interface Librados extends Library {
     void rados_write_op_setxattr(Pointer op, String name, byte[] value, long len);
 
     void rados_write_op_rmxattr(Pointer op, String name);
+
+    void rados_write_op_write(Pointer op, Pointer buf, long len, long offset);
 
     void rados_write_op_write_full(Pointer op, Pointer buf, long len);
 

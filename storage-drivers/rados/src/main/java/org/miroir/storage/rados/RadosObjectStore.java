@@ -68,6 +68,7 @@ public final class RadosObjectStore implements ObjectStore {
             String t = Long.toString(Math.max(1, settings.healthTimeout().toSeconds()));
             quick.put("rados_osd_op_timeout", t);
             quick.put("rados_mon_op_timeout", t);
+            quick.put("objecter_timeout", Integer.toString(RadosSettings.laggyAfter(settings.healthTimeout().toSeconds())));
             return new RadosObjectStore(settings, pool, RadosPool.connect(settings, quick));
         } catch (RuntimeException e) {
             pool.close();
@@ -153,7 +154,8 @@ public final class RadosObjectStore implements ObjectStore {
             String markerValue) throws IOException {
         String markerName = Head.PENDING + layout.writeId();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Head head = pool.readHead(key, null, 0, 0, null);
+            // Keys are usually new: an inline commit first tries "create if absent" without reading the head.
+            Head head = attempt == 0 && markerValue == null ? null : pool.readHead(key, null, 0, 0, null);
             if (markerValue != null && (head == null || !markerValue.equals(head.markers().get(layout.writeId()))))
                 throw new IOException("the write of " + key + " lost its lease: the key was deleted, or the write "
                         + "was reclaimed as abandoned (no progress for " + settings.staleWrite() + ")");

@@ -95,7 +95,7 @@ final class RadosPool implements AutoCloseable {
     }
 
     int write(String oid, Pointer buf, long len, long offset) throws IOException {
-        return call("write " + oid, () -> LIB.rados_write(io, oid, buf, len, offset));
+        return operate(oid, op -> op.write(buf, len, offset));
     }
 
     /** Bytes read, or a negative error code. */
@@ -104,25 +104,27 @@ final class RadosPool implements AutoCloseable {
     }
 
     int remove(String oid) throws IOException {
-        return call("remove " + oid, () -> LIB.rados_remove(io, oid));
+        return operate(oid, WriteOp::remove);
     }
 
     int setXattr(String oid, String name, String value) throws IOException {
-        byte[] v = value.getBytes(StandardCharsets.UTF_8);
-        return call("setxattr " + oid, () -> LIB.rados_setxattr(io, oid, name, v, v.length));
+        return operate(oid, op -> op.set(name, value));
     }
 
     int stat(String oid) throws IOException {
         return call("stat " + oid, () -> LIB.rados_stat(io, oid, new LongByReference(), new LongByReference()));
     }
 
-    /** Runs the operations {@code ops} adds, atomically: all apply or none. Returns the error code. */
+    /**
+     * Runs the operations {@code ops} adds, atomically: all apply or none. Returns the error code: ENOSPC at once
+     * when the pool is full (librados would otherwise hold the write until the timeout).
+     */
     int operate(String oid, Consumer<WriteOp> ops) throws IOException {
         return call("update " + oid, () -> {
             Pointer op = LIB.rados_create_write_op();
             try {
                 ops.accept(new WriteOp(op));
-                return LIB.rados_write_op_operate(op, io, oid, null, 0);
+                return LIB.rados_write_op_operate(op, io, oid, null, Librados.OPERATION_FULL_TRY);
             } finally {
                 LIB.rados_release_write_op(op);
             }
@@ -152,6 +154,11 @@ final class RadosPool implements AutoCloseable {
 
         WriteOp unset(String name) {
             LIB.rados_write_op_rmxattr(op, name);
+            return this;
+        }
+
+        WriteOp write(Pointer buf, long len, long offset) {
+            LIB.rados_write_op_write(op, buf, len, offset);
             return this;
         }
 

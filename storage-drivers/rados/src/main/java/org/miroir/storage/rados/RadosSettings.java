@@ -55,6 +55,10 @@ public record RadosSettings(
         options.put("client_mount_timeout", Integer.toString(connect));
         options.put("rados_mon_op_timeout", Integer.toString(monOp));
         options.put("rados_osd_op_timeout", Integer.toString(osdOp));
+        // librados learns that an OSD moved (restarted on a new port) from a connection reset or, for a client that
+        // never reached it, only from its tick finding an operation "laggy": both must come well within the timeout.
+        options.put("objecter_tick_interval", "1");
+        options.put("objecter_timeout", Integer.toString(laggyAfter(osdOp)));
         options.put("ms_async_op_threads", Integer.toString(c.getInt("io-threads", 3, 1, 24)));
         c.values().forEach((k, v) -> {
             if (k.startsWith("ceph.") && k.length() > 5) options.put(k.substring(5), v.trim());
@@ -73,6 +77,11 @@ public record RadosSettings(
                 Duration.ofSeconds(c.getInt("health-timeout", 3, 1, 600)),
                 Duration.ofSeconds(c.getInt("stale-write", 86_400, 1, Integer.MAX_VALUE)),
                 options);
+    }
+
+    /** When an operation counts as laggy (and librados asks the monitor for a newer map), for a given timeout. */
+    static int laggyAfter(long operationTimeoutSeconds) {
+        return (int) Math.max(1, Math.min(10, operationTimeoutSeconds / 3));
     }
 
     private static Duration seconds(String key, String v) {

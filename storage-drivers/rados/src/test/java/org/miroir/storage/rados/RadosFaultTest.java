@@ -50,6 +50,8 @@ class RadosFaultTest {
             InputStream open = store.get("before-big");
             assertThat(open.readNBytes(1000)).hasSize(1000);
 
+            // health() has not run yet: its connection never reached the OSD, so only librados's "laggy operation"
+            // tick can tell it the restarted OSD's new address (it used to stay down for good).
             ceph.killOsd();
             try {
                 failsWithIOException(() -> store.put("after", new ByteArrayInputStream(new byte[1000]), 1000));

@@ -22,7 +22,10 @@ class RadosSettingsTest {
         assertThat(s.namespace()).isEmpty();
         assertThat(s.osdOpTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.options()).containsEntry("client_mount_timeout", "10").containsEntry("rados_mon_op_timeout", "10")
-                .containsEntry("rados_osd_op_timeout", "30").containsEntry("ms_async_op_threads", "3");
+                .containsEntry("rados_osd_op_timeout", "30").containsEntry("ms_async_op_threads", "3")
+                .containsEntry("objecter_tick_interval", "1").containsEntry("objecter_timeout", "10");
+        assertThat(RadosSettings.laggyAfter(3)).isEqualTo(1);
+        assertThat(RadosSettings.laggyAfter(2)).isEqualTo(1);
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.miroir.storage.object.ObjectKeys;
  * {@code dicom}) when set, so suites of a CI run share one; otherwise one started with {@code ops/dev/ceph} in a
  * temporary directory and stopped (and deleted) when the test run ends. Fault tests stop the OSD with
  * {@code ops/dev/ceph kill-osd}, which needs the cluster's directory: the conf file's, when ops/dev/ceph made it.
+ * Set {@code MIROIR_CEPH_KEEP} to keep a started cluster's directory (logs) after the run.
  */
 final class TestCeph implements AutoCloseable {
     private static final long SCRIPT_TIMEOUT_MINUTES = 5;
@@ -118,6 +119,10 @@ final class TestCeph implements AutoCloseable {
     private void stopQuietly() {
         try {
             run("stop");
+            if (System.getenv("MIROIR_CEPH_KEEP") != null) {
+                System.err.println("MIROIR_CEPH_KEEP is set: the test Ceph's files stay in " + dir);
+                return;
+            }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
