@@ -1,6 +1,7 @@
 package org.miroir.dicom.net;
 
 import org.miroir.dicom.data.UID;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -8,6 +9,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import org.miroir.dicom.data.Attributes;
@@ -885,11 +887,10 @@ public final class Association {
         PDataWriter cw = new PDataWriter(this, socket, o.pcid(), true, sendPduLength, false);
         cw.write(Commands.encode(o.command()));
         Future<Void> f = cw.end();
-        boolean[] dataBegun = {false};
+        PDataWriter dw = null;
         if (o.data() != null) {
             boolean deflated = TransferSyntax.isKnown(o.tsuid()) && TransferSyntax.of(o.tsuid()).deflated();
-            PDataWriter dw = new PDataWriter(this, socket, o.pcid(), false, sendPduLength, deflated);
-            dataBegun[0] = true;
+            dw = new PDataWriter(this, socket, o.pcid(), false, sendPduLength, deflated);
             Future<Void> data;
             try {
                 data = o.data().writeTo(dw, o.tsuid(), vertx);
@@ -898,11 +899,13 @@ public final class Association {
             }
             f = Future.all(f, data).mapEmpty();
         }
+        PDataWriter dataWriter = dw;
         f.onComplete(ar -> {
             sending = false;
             if (ar.failed()) {
                 o.sent().tryFail(ar.cause());
-                if (dataBegun[0] && state.isEstablished()) {
+                if (dataWriter != null) dataWriter.discard();
+                if (dataWriter != null && state.isEstablished()) {
                     // A data set cannot be taken back once its command is out: the peer would wait forever.
                     LOG.log(Level.WARNING, () -> this + ": data set of " + Commands.toString(o.command()) + " failed: " + ar.cause());
                     closeCause = new AssociationAbortedException("data set source failed: " + ar.cause().getMessage(), null);
@@ -920,12 +923,17 @@ public final class Association {
         });
     }
 
-    /** P-DATA request primitive (Evt9): DT-1 in Sta6, AR-7 in Sta8; not allowed elsewhere. */
-    Future<Void> writePData(Buffer pdu) {
-        if (state != State.STA6 && state != State.STA8)
+    /**
+     * P-DATA request primitive (Evt9): DT-1 in Sta6, AR-7 in Sta8; not allowed elsewhere. Takes ownership of
+     * {@code pdus} (one or more P-DATA-TF PDUs): the transport releases it once written, or this method if refused.
+     */
+    Future<Void> writePData(ByteBuf pdus) {
+        if (state != State.STA6 && state != State.STA8) {
+            pdus.release();
             return Future.failedFuture(new AssociationAbortedException("P-DATA not allowed in " + state, null));
+        }
         lastIo = System.nanoTime();
-        return socket.write(pdu);
+        return ((NetSocketInternal) socket).writeMessage(pdus);
     }
 
     private void maybeAnswerRelease() {

@@ -10,6 +10,8 @@ import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -19,13 +21,13 @@ import java.util.concurrent.TimeUnit;
  * chunks are queued; the writer blocks (bounded by {@link #TIMEOUT_SECONDS}) while the stream's queue is full.
  */
 final class EventLoopOutputStream extends OutputStream {
-    static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 128 * 1024;
     static final int IN_FLIGHT = 4;
     static final long TIMEOUT_SECONDS = 60;
 
     /** Blocking work that writes into the stream. */
     interface Body {
-        void write(OutputStream out) throws Exception;
+        void write(EventLoopOutputStream out) throws Exception;
     }
 
     private final Context context;
@@ -73,6 +75,16 @@ final class EventLoopOutputStream extends OutputStream {
             pos += n;
             off += n;
             len -= n;
+        }
+    }
+
+    /** Copies what remains of {@code in} into the stream, read straight into the chunks (no intermediate copy). */
+    void transferFrom(ReadableByteChannel in) throws IOException {
+        while (true) {
+            if (pos == CHUNK) flushChunk();
+            int n = in.read(ByteBuffer.wrap(chunk, pos, CHUNK - pos));
+            if (n < 0) return;
+            pos += n;
         }
     }
 

@@ -3,8 +3,6 @@ package org.miroir.dicom.net;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.WriteStream;
 import org.miroir.dicom.data.Attributes;
 import org.miroir.dicom.data.Tag;
@@ -16,8 +14,10 @@ import org.miroir.dicom.io.TransferSyntax;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A DICOM file to send: {@link #open} reads its meta information and the start of its data set (on a worker
@@ -99,8 +99,13 @@ public final class Part10File implements DataSource {
     @Override
     public Future<Void> writeTo(WriteStream<Buffer> out, String tsuid, Vertx vertx) {
         if (tsuid.equals(transferSyntax)) {
-            return vertx.fileSystem().open(path.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-                    .compose(file -> stream(file, out));
+            // One worker task reads the whole data set (bounded chunks, backpressure): a thread hop per file, not
+            // one per 64 KiB read plus open and close as with an AsyncFile; the worker waits while the peer reads.
+            return EventLoopOutputStream.writeOnWorker(vertx, out, os -> {
+                try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+                    os.transferFrom(in.position(datasetOffset));
+                }
+            });
         }
         if (!DataSource.canConvert(transferSyntax, tsuid))
             return Future.failedFuture(new IOException("cannot convert " + transferSyntax + " to " + tsuid + ": " + path));
@@ -115,11 +120,6 @@ public final class Part10File implements DataSource {
                 dos.finish();
             }
         });
-    }
-
-    private Future<Void> stream(AsyncFile file, WriteStream<Buffer> out) {
-        file.setReadPos(datasetOffset).setReadBufferSize(READ_BUFFER);
-        return file.pipe().endOnFailure(false).to(out).eventually(file::close);
     }
 
     @Override
