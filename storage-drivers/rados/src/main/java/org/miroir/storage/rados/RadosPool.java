@@ -27,7 +27,6 @@ import org.miroir.storage.StorageException;
 final class RadosPool implements AutoCloseable {
     static final int ENOENT = -2;
     static final int EEXIST = -17;
-    static final int ETIMEDOUT = -110;
     static final int ECANCELED = -125;
 
     // Held for as long as the I/O context is used: Rados's finalizer shuts the connection down.

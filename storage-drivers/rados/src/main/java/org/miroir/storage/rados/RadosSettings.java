@@ -28,7 +28,6 @@ public record RadosSettings(
         int chunkSize,
         int writeBuffer,
         int readBuffer,
-        Duration osdOpTimeout,
         Duration healthTimeout,
         Duration staleWrite,
         Map<String, String> options) {
@@ -73,7 +72,6 @@ public record RadosSettings(
                 size(c, "chunk-size", 64 << 20, 1 << 20, MAX_CHUNK),
                 size(c, "write-buffer", 4 << 20, 64 << 10, MAX_WRITE),
                 size(c, "read-buffer", 4 << 20, 64 << 10, MAX_WRITE),
-                seconds("ceph.rados_osd_op_timeout", options.get("rados_osd_op_timeout")),
                 Duration.ofSeconds(c.getInt("health-timeout", 3, 1, 600)),
                 Duration.ofSeconds(c.getInt("stale-write", 86_400, 1, Integer.MAX_VALUE)),
                 options);
@@ -82,14 +80,6 @@ public record RadosSettings(
     /** When an operation counts as laggy (and librados asks the monitor for a newer map), for a given timeout. */
     static int laggyAfter(long operationTimeoutSeconds) {
         return (int) Math.max(1, Math.min(10, operationTimeoutSeconds / 3));
-    }
-
-    private static Duration seconds(String key, String v) {
-        try {
-            return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("storage setting '" + key + "' must be seconds, was '" + v + "'");
-        }
     }
 
     /** A byte count written as bytes or with a K or M suffix (binary units), e.g. {@code 64M}. */

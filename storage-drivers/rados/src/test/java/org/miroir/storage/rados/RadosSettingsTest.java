@@ -3,7 +3,6 @@ package org.miroir.storage.rados;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.miroir.storage.StorageConfig;
@@ -20,7 +19,6 @@ class RadosSettingsTest {
         assertThat(s.writeBuffer()).isEqualTo(4 << 20);
         assertThat(s.user()).isEqualTo("admin");
         assertThat(s.namespace()).isEmpty();
-        assertThat(s.osdOpTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.options()).containsEntry("client_mount_timeout", "10").containsEntry("rados_mon_op_timeout", "10")
                 .containsEntry("rados_osd_op_timeout", "30").containsEntry("ms_async_op_threads", "3")
                 .containsEntry("objecter_tick_interval", "1").containsEntry("objecter_timeout", "10");
@@ -35,7 +33,6 @@ class RadosSettingsTest {
                 "ceph.ms_dispatch_throttle_bytes", "1000"));
         assertThat(s.chunkSize()).isEqualTo(8 << 20);
         assertThat(s.writeBuffer()).isEqualTo(512 << 10);
-        assertThat(s.osdOpTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(s.options()).containsEntry("ms_dispatch_throttle_bytes", "1000")
                 .containsEntry("rados_osd_op_timeout", "2.5");
     }
