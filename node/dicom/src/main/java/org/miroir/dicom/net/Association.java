@@ -936,6 +936,14 @@ public final class Association {
         return ((NetSocketInternal) socket).writeMessage(pdus);
     }
 
+    /**
+     * Runs {@code action} on the event loop once it has polled the sockets: a timer, not a queued task, since the
+     * event loop runs queued tasks (which may keep queueing more) for up to a second before it reads again.
+     */
+    void afterInbound(Handler<Void> action) {
+        vertx.setTimer(1, t -> action.handle(null));
+    }
+
     private void maybeAnswerRelease() {
         if (state == State.STA8 && active.isEmpty() && !sending && sendQueue.isEmpty() && dataStream == null) {
             fire(Event.EVT14, null);

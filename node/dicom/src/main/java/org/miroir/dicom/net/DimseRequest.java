@@ -18,6 +18,8 @@ import java.util.concurrent.CancellationException;
  * pending responses. The final response is sent by the toolkit when the handler's future completes.
  */
 public final class DimseRequest {
+    /** {@link #sendMatches} lets inbound PDUs (a C-CANCEL) in at least this often. */
+    private static final long YIELD_NANOS = 20_000_000;
     private final Association association;
     private final int pcid;
     private final String abstractSyntax;
@@ -26,6 +28,8 @@ public final class DimseRequest {
     private final Attributes command;
     final long startNanos = System.nanoTime();
     private boolean cancelled;
+    /** When {@link #sendMatches} last let the event loop read the sockets. */
+    private long lastYield = System.nanoTime();
     private Handler<Void> cancelHandler;
     boolean finalResponseQueued;
 
@@ -138,8 +142,17 @@ public final class DimseRequest {
             return;
         }
         sendPending(next).onComplete(ar -> {
-            if (ar.failed() && !cancelled) done.tryFail(ar.cause());
-            else sendNext(matches, done); // sendPending completes on a later event loop turn: no recursion
+            if (ar.failed() && !cancelled) {
+                done.tryFail(ar.cause());
+            } else if (System.nanoTime() - lastYield > YIELD_NANOS) {
+                // Each step re-queues the next as an event loop task, and Netty runs queued tasks for up to a second
+                // before it reads the sockets again: meanwhile a C-CANCEL would wait unread while thousands more
+                // matches fill the socket buffers, all of which the peer must read before the final response.
+                lastYield = System.nanoTime();
+                association.afterInbound(v -> sendNext(matches, done));
+            } else {
+                sendNext(matches, done); // sendPending completes on a later event loop turn: no recursion
+            }
         });
     }
 
