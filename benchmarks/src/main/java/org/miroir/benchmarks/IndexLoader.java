@@ -3,7 +3,9 @@ package org.miroir.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vertx.core.Future;
@@ -61,28 +63,66 @@ final class IndexLoader {
         this.lastProgressNanos = now;
         this.lastProgressCount = start;
         this.endNanos = 0;
-        List<Future<Void>> runs = new ArrayList<>();
+        List<Association> opened = new ArrayList<>();
+        List<Future<Void>> sends = new ArrayList<>();
         for (int k = 0; k < associations; k++) {
             AssociationRequest rq = new AssociationRequest("INDEXBENCH", node.aeTitle());
             rq.addPresentationContext(UID.CTImageStorage, UID.ExplicitVRLittleEndian);
-            runs.add(client.connect("127.0.0.1", node.port(), rq).compose(as -> sendUntilLimit(as)
-                    .transform(ar -> ar.succeeded() ? as.release() : as.abort().transform(x -> Future.failedFuture(ar.cause())))));
+            sends.add(client.connect("127.0.0.1", node.port(), rq).compose(as -> {
+                synchronized (opened) {
+                    opened.add(as);
+                }
+                return sendUntilLimit(as);
+            }));
         }
-        // Bounded: the deadline stops new C-STOREs; an hour more is for the ones in flight and the release.
+        // Bounded: the deadline stops new C-STOREs; an hour more is for the ones in flight.
         long waitMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) + 3_600_000;
-        Future.all(runs).toCompletionStage().toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
+        Throwable failure = null;
+        try {
+            Future.join(sends).toCompletionStage().toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        }
+        closeAll(opened, failure != null);
+        if (failure != null) throw new IllegalStateException("ingest failed at " + completed.get() + " instances", failure);
         long reached = completed.get();
         if (reached < size) return new Phase(size, reached, 0, 0);
         return new Phase(size, reached, window, endNanos - windowStartNanos);
     }
 
+    /**
+     * Releases (or, after a failure, aborts) every association, each wait bounded: a release that does not complete
+     * is reported and the association aborted, so the measurement never hangs on the way out.
+     */
+    private static void closeAll(List<Association> opened, boolean abort) {
+        List<Association> all;
+        synchronized (opened) {
+            all = List.copyOf(opened);
+        }
+        for (Association as : all) {
+            try {
+                (abort ? as.abort() : as.release()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                System.out.println("  " + (abort ? "abort" : "release") + " of " + as + " did not complete: " + e);
+                if (!abort) as.abort();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** One association's loop: take the next instance while under the limit and the deadline, send, repeat. */
     private Future<Void> sendUntilLimit(Association as) {
         IndexData.Item item;
-        synchronized (this) {
-            if (issued >= limit || System.nanoTime() > deadlineNanos) return Future.succeededFuture();
-            issued++;
-            item = data.next();
+        try {
+            synchronized (this) {
+                if (issued >= limit || System.nanoTime() > deadlineNanos) return Future.succeededFuture();
+                issued++;
+                item = data.next();
+            }
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
         }
         Promise<Void> done = Promise.promise();
         as.cstore(item.cuid(), item.iuid(), null, DataSource.of(item.dataset())).onComplete(ar -> {

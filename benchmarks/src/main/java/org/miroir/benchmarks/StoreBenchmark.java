@@ -25,7 +25,7 @@ public final class StoreBenchmark {
     private int kib = 512;
     private int[] associations = {1, 4};
     private int repeats = 3;
-    private int warmup = 100;
+    private int warmup = 3000;
     private int pdu = 16384;
     private Path dir;
     private boolean keep;
@@ -59,7 +59,8 @@ public final class StoreBenchmark {
                           --kib K             pixel data per instance in KiB: 512 rows x K columns x 16 bits (default 512)
                           --associations L    comma-separated association counts (default 1,4)
                           --repeats R         measurements per contender and association count (default 3)
-                          --warmup N          instances sent by each contender before measuring (default 100)
+                          --warmup N          instances sent by each pair before measuring, cycling over the files
+                                              (default 3000: Miroir's JVMs reach their compiled steady state)
                           --pdu BYTES         max PDU length both SCPs and SCUs advertise (default 16384, dcmtk's default)
                           --dir DIR           where the generated files go (default: a temporary folder, removed at the end)
                           --keep              keep the generated files
@@ -98,12 +99,12 @@ public final class StoreBenchmark {
         if (temp) dir = Files.createTempDirectory("miroir-bench-");
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            SyntheticStudies gen = SyntheticStudies.builder().seed(20261123).instancesPerSeries(instances + warmup)
+            SyntheticStudies gen = SyntheticStudies.builder().seed(20261123).instancesPerSeries(instances)
                     .rows(512).columns(kib).build();
-            System.out.printf(Locale.ROOT, "Generating %d CT instances of %d KiB pixel data in %s ...%n",
-                    instances + warmup, kib, dir);
-            List<Path> all = gen.writeAll(dir, UID.ExplicitVRLittleEndian);
-            List<Path> warm = all.subList(0, warmup), files = all.subList(warmup, all.size());
+            System.out.printf(Locale.ROOT, "Generating %d CT instances of %d KiB pixel data in %s ...%n", instances, kib, dir);
+            List<Path> files = gen.writeAll(dir, UID.ExplicitVRLittleEndian);
+            List<Path> warm = new ArrayList<>(warmup);
+            for (int k = 0; k < warmup; k++) warm.add(files.get(k % files.size()));
             long bytes = 0;
             for (Path f : files) bytes += Files.size(f);
             double mibPerInstance = bytes / (double) files.size() / (1 << 20);
