@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import org.miroir.dicom.data.UID;
@@ -43,7 +44,7 @@ final class MiroirScu implements StoreScu {
         for (List<Path> share : shares) {
             AssociationRequest rq = new AssociationRequest("BENCH", scp.aeTitle());
             rq.addPresentationContext(UID.CTImageStorage, UID.ExplicitVRLittleEndian);
-            runs.add(client.connect("127.0.0.1", scp.port(), rq).compose(as -> sendAll(as, share, 0)));
+            runs.add(client.connect("127.0.0.1", scp.port(), rq).compose(as -> sendAll(as, share)));
         }
         int stored = Future.all(runs).toCompletionStage().toCompletableFuture()
                 .get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -53,15 +54,31 @@ final class MiroirScu implements StoreScu {
         return nanos;
     }
 
-    /** Sends files[from..] one after another, then releases; completes with the number stored. */
-    private static Future<Integer> sendAll(Association as, List<Path> files, int from) {
-        if (from == files.size()) return as.release().map(files.size());
-        return as.cstore(files.get(from)).compose((DimseResponse r) -> {
-            if (r.status() != 0) {
-                return as.abort().transform(x -> Future.failedFuture("C-STORE of " + files.get(from)
-                        + " answered 0x" + Integer.toHexString(r.status()) + " " + r.errorComment()));
+    /**
+     * Sends the files one after another, then releases; completes with the number stored. One promise, not a chain
+     * of composed futures: thousands of nested futures overflow the stack when the last one completes.
+     */
+    private static Future<Integer> sendAll(Association as, List<Path> files) {
+        Promise<Integer> done = Promise.promise();
+        sendFrom(as, files, 0, done);
+        return done.future();
+    }
+
+    private static void sendFrom(Association as, List<Path> files, int from, Promise<Integer> done) {
+        if (from == files.size()) {
+            as.release().map(files.size()).onComplete(done);
+            return;
+        }
+        as.cstore(files.get(from)).onComplete(ar -> {
+            if (ar.failed()) {
+                done.fail(ar.cause());
+            } else if (ar.result().status() != 0) {
+                DimseResponse r = ar.result();
+                as.abort().onComplete(x -> done.fail("C-STORE of " + files.get(from) + " answered 0x"
+                        + Integer.toHexString(r.status()) + " " + r.errorComment()));
+            } else {
+                sendFrom(as, files, from + 1, done); // cstore completes off this stack (a worker opens the file)
             }
-            return sendAll(as, files, from + 1);
         });
     }
 
