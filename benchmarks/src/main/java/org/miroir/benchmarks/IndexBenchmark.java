@@ -75,6 +75,7 @@ public final class IndexBenchmark {
     private Path nodeConfig;
     private Path dir;
     private boolean keep;
+    private boolean verbose;
 
     public static void main(String[] args) throws Exception {
         IndexBenchmark b = new IndexBenchmark();
@@ -98,10 +99,12 @@ public final class IndexBenchmark {
                           --node-config FILE  the node's JSON configuration (default: the embedded storage; ${run} in it
                                               becomes a token unique to this run)
                           --dir DIR           where the node keeps its data (default: a temporary folder, removed at the end)
-                          --keep              keep the node's data""");
+                          --keep              keep the node's data
+                          --verbose           log the SCU's associations (opened, released, aborted and why)""");
                 return false;
             }
             if (a.equals("--keep")) { keep = true; continue; }
+            if (a.equals("--verbose")) { verbose = true; continue; }
             if (k + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value (see --help)");
             String v = args[++k];
             switch (a) {
@@ -121,7 +124,7 @@ public final class IndexBenchmark {
     }
 
     private void run() throws Exception {
-        StoreBenchmark.quietToolkitLog(); // StoreBenchmark.TOOLKIT_LOG keeps the logger referenced
+        if (!verbose) StoreBenchmark.quietToolkitLog(); // StoreBenchmark.TOOLKIT_LOG keeps the logger referenced
         JsonObject config = nodeConfig == null ? new JsonObject()
                 : new JsonObject(Files.readString(nodeConfig).replace("${run}", Contender.runToken()));
         String name = nodeConfig == null ? "Miroir (embedded)" : "Miroir (" + nodeConfig.getFileName() + ")";
@@ -132,7 +135,9 @@ public final class IndexBenchmark {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(maxMinutes);
         IndexData data = new IndexData();
         Vertx vertx = Vertx.vertx();
-        DicomClient client = new DicomClient(vertx, new AssociationOptions());
+        // No idle timeout: the toolkit's SCU idle check (60 s by default) fired on associations busy sending C-STOREs
+        // and left the C-STORE in flight unanswered; the loader bounds its own waits.
+        DicomClient client = new DicomClient(vertx, new AssociationOptions().setIdleTimeoutMillis(0));
         List<SizeResult> results = new ArrayList<>();
         try (MiroirNode node = MiroirNode.start(name, dir.resolve("data"), config)) {
             System.out.printf(Locale.ROOT, "%s on 127.0.0.1:%d, data in %s; instances of about %d bytes; sizes %s%n",

@@ -75,13 +75,15 @@ final class IndexLoader {
                 return sendUntilLimit(as);
             }));
         }
-        // Bounded: the deadline stops new C-STOREs; an hour more is for the ones in flight.
-        long waitMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) + 3_600_000;
+        // Bounded: the deadline stops new C-STOREs; five minutes more is for the ones in flight.
+        long waitMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) + 300_000;
         Throwable failure = null;
         try {
             Future.join(sends).toCompletionStage().toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             failure = e.getCause();
+        } catch (TimeoutException e) {
+            failure = new TimeoutException("C-STOREs still unanswered " + waitMillis / 1000 + " s after the deadline");
         }
         closeAll(opened, failure != null);
         if (failure != null) throw new IllegalStateException("ingest failed at " + completed.get() + " instances", failure);
