@@ -116,29 +116,41 @@ final class IndexLoader {
 
     /** One association's loop: take the next instance while under the limit and the deadline, send, repeat. */
     private Future<Void> sendUntilLimit(Association as) {
+        Promise<Void> done = Promise.promise();
+        sendNext(as, done);
+        return done.future();
+    }
+
+    /**
+     * Sends one instance, and the next from its response's callback. One promise per association: chaining a new
+     * future per instance would complete tens of thousands of nested futures at once at the end, deeper than the stack.
+     */
+    private void sendNext(Association as, Promise<Void> done) {
         IndexData.Item item;
         try {
             synchronized (this) {
-                if (issued >= limit || System.nanoTime() > deadlineNanos) return Future.succeededFuture();
+                if (issued >= limit || System.nanoTime() > deadlineNanos) {
+                    done.tryComplete();
+                    return;
+                }
                 issued++;
                 item = data.next();
             }
         } catch (RuntimeException e) {
-            return Future.failedFuture(e);
+            done.tryFail(e);
+            return;
         }
-        Promise<Void> done = Promise.promise();
         as.cstore(item.cuid(), item.iuid(), null, DataSource.of(item.dataset())).onComplete(ar -> {
             if (ar.failed()) {
-                done.fail(ar.cause());
+                done.tryFail(ar.cause());
             } else if (ar.result().status() != 0) {
-                done.fail(new IllegalStateException("C-STORE of instance " + item.index() + " answered 0x"
+                done.tryFail(new IllegalStateException("C-STORE of instance " + item.index() + " answered 0x"
                         + Integer.toHexString(ar.result().status()) + " " + ar.result().errorComment()));
             } else {
                 acknowledged();
-                sendUntilLimit(as).onComplete(done);
+                sendNext(as, done);
             }
         });
-        return done.future();
     }
 
     /** Counts one acknowledged instance; notes the window's start and end, prints progress now and then. */
