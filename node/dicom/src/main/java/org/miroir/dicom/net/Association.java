@@ -473,10 +473,6 @@ public final class Association {
         Throwable cause = closeCause;
         failInFlight();
         established.tryFail(cause != null ? cause : new AssociationAbortedException("connection closed", null));
-        if (releasePromise != null) {
-            if (cause == null) releasePromise.tryComplete();
-            else releasePromise.tryFail(cause);
-        }
         if (opened) {
             if (cause == null) LOG.log(Level.INFO, () -> this + ": released");
             for (AssociationListener l : listeners) {
@@ -488,6 +484,11 @@ public final class Association {
             }
         }
         owner.onClosed(this);
+        // Last, so that whoever awaits release() finds the listeners and the owner already told.
+        if (releasePromise != null) {
+            if (cause == null) releasePromise.tryComplete();
+            else releasePromise.tryFail(cause);
+        }
         closed.tryComplete();
     }
 
