@@ -74,6 +74,15 @@ public interface MetadataStore extends AutoCloseable {
     /** Drops entries of one partition up to and including {@code throughPosition} (once the mirror has them). */
     CompletionStage<Void> trimJournal(int partition, String throughPosition);
 
+    /** The cluster-wide configuration entries of one section, in key order (empty when there are none). */
+    CompletionStage<List<ConfigEntry>> configEntries(String section);
+
+    /** Creates or replaces one configuration entry; durable and visible to every node once the stage completes. */
+    CompletionStage<Void> putConfigEntry(ConfigEntry entry);
+
+    /** Removes one configuration entry; {@code false} when there was none. */
+    CompletionStage<Boolean> deleteConfigEntry(String section, String key);
+
     /** Whether the store is reachable and accepts writes. Never fails: problems are reported as down. */
     CompletionStage<Health> health();
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.miroir.storage.Health;
 import org.miroir.storage.StorageException;
+import org.miroir.storage.metadata.ConfigEntry;
 import org.miroir.storage.metadata.Deletion;
 import org.miroir.storage.metadata.DuplicatePolicy;
 import org.miroir.storage.metadata.InstanceRecord;
@@ -41,6 +42,7 @@ public final class CassandraMetadataStore implements MetadataStore {
     private final StorePath storePath;
     private final Deletes deletes;
     private final Finder finder;
+    private final ConfigEntries configEntries;
     private final Semaphore permits;
     private volatile boolean closed;
 
@@ -53,6 +55,7 @@ public final class CassandraMetadataStore implements MetadataStore {
         this.storePath = new StorePath(session, cql, claims, journal, cfg);
         this.deletes = new Deletes(session, cql, claims, journal, cfg);
         this.finder = new Finder(session, cql, cfg);
+        this.configEntries = new ConfigEntries(session, cfg.keyspace());
         this.permits = new Semaphore(cfg.maxInFlight());
     }
 
@@ -200,6 +203,31 @@ public final class CassandraMetadataStore implements MetadataStore {
     private void checkPartition(int partition) {
         if (partition < 0 || partition >= journal.partitions())
             throw new IllegalArgumentException("journal partition must be in 0.." + (journal.partitions() - 1));
+    }
+
+    @Override
+    public CompletionStage<List<ConfigEntry>> configEntries(String section) {
+        return op("configuration read", () -> {
+            ConfigEntry.checkSection(section);
+            return configEntries.read(section);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> putConfigEntry(ConfigEntry entry) {
+        return op("configuration write", () -> {
+            if (entry == null) throw new IllegalArgumentException("entry is required");
+            return configEntries.put(entry);
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> deleteConfigEntry(String section, String key) {
+        return op("configuration delete", () -> {
+            ConfigEntry.checkSection(section);
+            ConfigEntry.checkKey(key);
+            return configEntries.delete(section, key);
+        });
     }
 
     /** A quorum read of the schema version with a short timeout: reachable, and enough replicas to write. */

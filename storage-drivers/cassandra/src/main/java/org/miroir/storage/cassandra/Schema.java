@@ -23,7 +23,7 @@ import org.miroir.storage.StorageException;
  */
 final class Schema {
     /** The schema version this code reads and writes. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final String COMPONENT = "metadata";
     private static final System.Logger LOG = System.getLogger(Schema.class.getName());
 
@@ -83,6 +83,12 @@ final class Schema {
               study_uid text, series_uid text, sop_uid text, object_key text, size bigint, sha256 text,
               PRIMARY KEY ((partition), position))""");
 
+    /** Migration 2: the cluster-wide configuration (AE registry, shared settings), a partition per section. */
+    private static final List<String> V2 = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS %s.config_entry (section text, key text, value text, updated_at timestamp,
+              PRIMARY KEY ((section), key))""");
+
     /** Applies missing migrations; returns the journal partition count fixed for this keyspace. */
     static int migrate(CqlSession s, CassandraSettings cfg) {
         String ks = cfg.keyspace();
@@ -101,6 +107,7 @@ final class Schema {
                 try {
                     TreeSet<Integer> done = applied(s, cfg);
                     if (!done.contains(1)) apply(s, cfg, 1, "patients, studies, series, instances, claims, journal", V1);
+                    if (!done.contains(2)) apply(s, cfg, 2, "cluster-wide configuration entries", V2);
                 } finally {
                     s.execute(SimpleStatement.newInstance("DELETE FROM " + ks + ".schema_lock WHERE name = "
                             + "'migrate' IF owner = ?", owner).setSerialConsistencyLevel(cfg.serialConsistency())

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The index schema. Absent Patient ID and Issuer are stored as '' (so the unique key works); other absent values are
@@ -12,89 +13,106 @@ import java.sql.Statement;
  * are maintained by the writer so study-level queries read one row per study.
  */
 final class Schema {
-    static final int VERSION = 1;
+    /** Migration {@code n} (from 1) takes the schema from version {@code n-1} to {@code n}. */
+    private static final List<String[]> MIGRATIONS = List.of(Schema.v1(), Schema.v2());
+    static final int VERSION = MIGRATIONS.size();
 
-    private static final String[] DDL = {
-        """
-        CREATE TABLE patient (
-          pk INTEGER PRIMARY KEY,
-          patient_id TEXT NOT NULL,
-          issuer TEXT NOT NULL,
-          name TEXT, name_fold TEXT,
-          birth_date TEXT, birth_date_n TEXT,
-          sex TEXT,
-          attrs BLOB,
-          UNIQUE (patient_id, issuer))""",
-        "CREATE INDEX patient_name ON patient (name)",
-        "CREATE INDEX patient_name_fold ON patient (name_fold)",
-        "CREATE INDEX patient_birth_date ON patient (birth_date_n)",
-        """
-        CREATE TABLE study (
-          pk INTEGER PRIMARY KEY,
-          patient_fk INTEGER NOT NULL,
-          study_uid TEXT NOT NULL UNIQUE,
-          study_date TEXT, study_date_n TEXT,
-          study_time TEXT, study_time_n TEXT,
-          accession TEXT,
-          referring TEXT, referring_fold TEXT,
-          description TEXT,
-          study_id TEXT,
-          modalities TEXT,
-          num_series INTEGER NOT NULL DEFAULT 0,
-          num_instances INTEGER NOT NULL DEFAULT 0,
-          attrs BLOB)""",
-        "CREATE INDEX study_patient ON study (patient_fk)",
-        "CREATE INDEX study_date ON study (study_date_n, study_time_n)",
-        "CREATE INDEX study_accession ON study (accession)",
-        "CREATE INDEX study_referring_fold ON study (referring_fold)",
-        """
-        CREATE TABLE series (
-          pk INTEGER PRIMARY KEY,
-          study_fk INTEGER NOT NULL,
-          series_uid TEXT NOT NULL,
-          modality TEXT,
-          series_number INTEGER,
-          description TEXT,
-          body_part TEXT,
-          pps_date TEXT, pps_date_n TEXT,
-          pps_time TEXT, pps_time_n TEXT,
-          num_instances INTEGER NOT NULL DEFAULT 0,
-          attrs BLOB,
-          UNIQUE (study_fk, series_uid))""",
-        "CREATE INDEX series_uid ON series (series_uid)",
-        "CREATE INDEX series_modality ON series (modality, study_fk)",
-        """
-        CREATE TABLE instance (
-          pk INTEGER PRIMARY KEY,
-          series_fk INTEGER NOT NULL,
-          sop_uid TEXT NOT NULL UNIQUE,
-          sop_class TEXT NOT NULL,
-          instance_number INTEGER,
-          transfer_syntax TEXT NOT NULL,
-          object_key TEXT NOT NULL,
-          size INTEGER NOT NULL,
-          sha256 TEXT NOT NULL,
-          stored_at INTEGER NOT NULL,
-          attrs BLOB)""",
-        "CREATE INDEX instance_series ON instance (series_fk)",
-        "CREATE INDEX instance_object_key ON instance (object_key)",
-        // AUTOINCREMENT: positions are never reused, even after the journal was trimmed empty.
-        """
-        CREATE TABLE journal (
-          seq INTEGER PRIMARY KEY AUTOINCREMENT,
-          recorded_at INTEGER NOT NULL,
-          op TEXT NOT NULL,
-          study_uid TEXT NOT NULL,
-          series_uid TEXT,
-          sop_uid TEXT,
-          object_key TEXT,
-          size INTEGER,
-          sha256 TEXT)""",
-    };
+    private static String[] v1() {
+        return new String[] {
+            """
+            CREATE TABLE patient (
+              pk INTEGER PRIMARY KEY,
+              patient_id TEXT NOT NULL,
+              issuer TEXT NOT NULL,
+              name TEXT, name_fold TEXT,
+              birth_date TEXT, birth_date_n TEXT,
+              sex TEXT,
+              attrs BLOB,
+              UNIQUE (patient_id, issuer))""",
+            "CREATE INDEX patient_name ON patient (name)",
+            "CREATE INDEX patient_name_fold ON patient (name_fold)",
+            "CREATE INDEX patient_birth_date ON patient (birth_date_n)",
+            """
+            CREATE TABLE study (
+              pk INTEGER PRIMARY KEY,
+              patient_fk INTEGER NOT NULL,
+              study_uid TEXT NOT NULL UNIQUE,
+              study_date TEXT, study_date_n TEXT,
+              study_time TEXT, study_time_n TEXT,
+              accession TEXT,
+              referring TEXT, referring_fold TEXT,
+              description TEXT,
+              study_id TEXT,
+              modalities TEXT,
+              num_series INTEGER NOT NULL DEFAULT 0,
+              num_instances INTEGER NOT NULL DEFAULT 0,
+              attrs BLOB)""",
+            "CREATE INDEX study_patient ON study (patient_fk)",
+            "CREATE INDEX study_date ON study (study_date_n, study_time_n)",
+            "CREATE INDEX study_accession ON study (accession)",
+            "CREATE INDEX study_referring_fold ON study (referring_fold)",
+            """
+            CREATE TABLE series (
+              pk INTEGER PRIMARY KEY,
+              study_fk INTEGER NOT NULL,
+              series_uid TEXT NOT NULL,
+              modality TEXT,
+              series_number INTEGER,
+              description TEXT,
+              body_part TEXT,
+              pps_date TEXT, pps_date_n TEXT,
+              pps_time TEXT, pps_time_n TEXT,
+              num_instances INTEGER NOT NULL DEFAULT 0,
+              attrs BLOB,
+              UNIQUE (study_fk, series_uid))""",
+            "CREATE INDEX series_uid ON series (series_uid)",
+            "CREATE INDEX series_modality ON series (modality, study_fk)",
+            """
+            CREATE TABLE instance (
+              pk INTEGER PRIMARY KEY,
+              series_fk INTEGER NOT NULL,
+              sop_uid TEXT NOT NULL UNIQUE,
+              sop_class TEXT NOT NULL,
+              instance_number INTEGER,
+              transfer_syntax TEXT NOT NULL,
+              object_key TEXT NOT NULL,
+              size INTEGER NOT NULL,
+              sha256 TEXT NOT NULL,
+              stored_at INTEGER NOT NULL,
+              attrs BLOB)""",
+            "CREATE INDEX instance_series ON instance (series_fk)",
+            "CREATE INDEX instance_object_key ON instance (object_key)",
+            // AUTOINCREMENT: positions are never reused, even after the journal was trimmed empty.
+            """
+            CREATE TABLE journal (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              recorded_at INTEGER NOT NULL,
+              op TEXT NOT NULL,
+              study_uid TEXT NOT NULL,
+              series_uid TEXT,
+              sop_uid TEXT,
+              object_key TEXT,
+              size INTEGER,
+              sha256 TEXT)""",
+        };
+    }
+
+    /** The cluster-wide configuration: AE registry, shared settings. */
+    private static String[] v2() {
+        return new String[] {
+            """
+            CREATE TABLE config_entry (
+              section TEXT NOT NULL,
+              key TEXT NOT NULL,
+              value TEXT NOT NULL,
+              updated_at INTEGER NOT NULL,
+              PRIMARY KEY (section, key))""",
+        };
+    }
 
     private Schema() {}
 
-    /** Creates the schema in an empty database, accepts the current one, refuses a newer one. */
+    /** Creates the schema in an empty database, migrates an older one, refuses a newer one. */
     static void apply(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             int version;
@@ -106,7 +124,9 @@ final class Schema {
                 throw new SQLException("index schema version " + version + " is newer than this driver's " + VERSION);
             s.execute("BEGIN IMMEDIATE");
             try {
-                for (String ddl : DDL) s.execute(ddl);
+                for (int v = version + 1; v <= VERSION; v++) {
+                    for (String ddl : MIGRATIONS.get(v - 1)) s.execute(ddl);
+                }
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException e) {

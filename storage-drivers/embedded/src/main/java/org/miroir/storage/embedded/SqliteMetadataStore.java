@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.miroir.storage.Health;
 import org.miroir.storage.StorageConfig;
 import org.miroir.storage.StorageException;
+import org.miroir.storage.metadata.ConfigEntry;
 import org.miroir.storage.metadata.Deletion;
 import org.miroir.storage.metadata.DuplicatePolicy;
 import org.miroir.storage.metadata.InstanceRecord;
@@ -352,6 +353,35 @@ public final class SqliteMetadataStore implements MetadataStore {
             // reported below
         }
         throw new IllegalArgumentException("invalid journal position: " + p);
+    }
+
+    // ---------------------------------------------------------------- cluster-wide configuration
+
+    @Override
+    public CompletionStage<List<ConfigEntry>> configEntries(String section) {
+        try {
+            ConfigEntry.checkSection(section);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return reads.submit(r -> ConfigEntries.read(r, section));
+    }
+
+    @Override
+    public CompletionStage<Void> putConfigEntry(ConfigEntry entry) {
+        if (entry == null) return CompletableFuture.failedFuture(new IllegalArgumentException("entry is required"));
+        return writer.submit(c -> ConfigEntries.put(c, entry));
+    }
+
+    @Override
+    public CompletionStage<Boolean> deleteConfigEntry(String section, String key) {
+        try {
+            ConfigEntry.checkSection(section);
+            ConfigEntry.checkKey(key);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return writer.submit(c -> ConfigEntries.delete(c, section, key));
     }
 
     // ---------------------------------------------------------------- lifecycle

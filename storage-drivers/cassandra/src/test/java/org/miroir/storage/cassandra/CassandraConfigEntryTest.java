@@ -1,0 +1,24 @@
+package org.miroir.storage.cassandra;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.miroir.storage.StorageDrivers;
+import org.miroir.storage.metadata.MetadataStore;
+import org.miroir.storage.testkit.ConfigEntryContract;
+
+/** The configuration-entry contract on a real Cassandra. */
+@ExtendWith(TestCassandra.Extension.class)
+class CassandraConfigEntryTest extends ConfigEntryContract {
+    private static final String KEYSPACE = TestCassandra.keyspace("config");
+
+    @Override
+    protected MetadataStore openStore() {
+        return StorageDrivers.provider("cassandra").openMetadataStore(TestCassandra.current().config(KEYSPACE, Map.of()));
+    }
+
+    @AfterAll
+    void dropKeyspace() {
+        TestCassandra.current().drop(KEYSPACE);
+    }
+}
