@@ -181,6 +181,11 @@ public final class Association {
     static Association accepted(Vertx vertx, NetSocket socket, AssociationOptions options, Owner owner,
                                 List<AssociationListener> listeners) {
         Association as = new Association(vertx, socket, false, options, owner, listeners, null);
+        // A server shutting down with a grace period (a draining node) lets the association finish on its own; one
+        // closing at once (Vert.x closing) aborts it, so the peer hears an A-ABORT rather than a bare disconnect.
+        socket.shutdownHandler(grace -> {
+            if (grace.isZero()) as.abort();
+        });
         as.fire(Event.EVT5, null);
         return as;
     }

@@ -48,9 +48,10 @@ class TlsInteropTest {
         vertx = Vertx.vertx();
         ApplicationEntity ae = new ApplicationEntity("MIROIR")
                 .addTransferCapability(TransferCapability.scp(UID.Verification, UID.ImplicitVRLittleEndian));
-        server = new DicomServer(vertx, new AssociationOptions()).addApplicationEntity(ae)
-                .setTls(new ServerSSLOptions().setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("secret")));
-        port = server.listen("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        server = new DicomServer(vertx, new AssociationOptions()).addApplicationEntity(ae);
+        port = server.listen("127.0.0.1", 0, new ServerSSLOptions()
+                .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("secret")))
+                .await(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
