@@ -18,6 +18,11 @@ public interface Cluster {
         return settings.clustered() ? HazelcastCluster.join(settings, options) : StandaloneCluster.start(options);
     }
 
+    /** A node alone on an existing Vert.x (tests that run several nodes on one Vert.x). */
+    static Cluster alone(Vertx vertx) {
+        return new StandaloneCluster(vertx);
+    }
+
     Vertx vertx();
 
     Member localMember();

@@ -12,7 +12,7 @@ final class StandaloneCluster implements Cluster {
     private final Vertx vertx;
     private final Member self = new Member(UUID.randomUUID().toString(), "standalone");
 
-    private StandaloneCluster(Vertx vertx) {
+    StandaloneCluster(Vertx vertx) {
         this.vertx = vertx;
     }
 

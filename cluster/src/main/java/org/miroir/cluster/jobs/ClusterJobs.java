@@ -42,6 +42,11 @@ public final class ClusterJobs {
         rebalance();
     }
 
+    /** What a periodic job counts its runs with (the job-run metrics). */
+    public PeriodicJob.JobRuns runs() {
+        return metrics;
+    }
+
     /** The jobs this member owns now. */
     public synchronized List<String> ownedJobs() {
         List<String> out = new ArrayList<>();

@@ -22,12 +22,16 @@ public final class Main {
             return;
         }
         Node node = Node.start(config).toCompletionStage().toCompletableFuture().get();
-        System.out.printf("Miroir node %s: DICOM on %s:%d, HTTP on %s:%d (health /health/ready, metrics /metrics), data in %s%n",
-                config.aeTitle(), config.bindAddress(), node.dicomPort(), config.bindAddress(), node.httpPort(),
-                config.dataDir().toAbsolutePath());
+        System.out.printf("Miroir node %s: DICOM on %s:%d%s, HTTP on %s:%d (health /health/ready, metrics /metrics), "
+                        + "data in %s%s%n", config.aeTitle(), config.bindAddress(), node.dicomPort(),
+                node.dicomTlsPort() > 0 ? " (TLS on " + node.dicomTlsPort() + ")" : "", config.bindAddress(),
+                node.httpPort(), config.dataDir().toAbsolutePath(), config.cluster().clustered()
+                        ? ", cluster of " + node.context().cluster().members().size() + " members" : "");
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM/SIGINT drain: the node finishes what it has in progress before it exits (bounded by the drain
+        // timeout), so a rolling restart behind a load balancer fails nothing.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.stop().toCompletionStage().toCompletableFuture().join();
+            node.drain().toCompletionStage().toCompletableFuture().join();
             stopped.countDown();
         }, "miroir-shutdown"));
         stopped.await();

@@ -6,63 +6,94 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import org.miroir.cluster.Cluster;
+import org.miroir.cluster.ClusterMetrics;
+import org.miroir.cluster.config.AeRegistry;
+import org.miroir.cluster.config.SharedConfig;
+import org.miroir.cluster.jobs.ClusterJobs;
+import org.miroir.cluster.jobs.PeriodicJob;
 import org.miroir.dicom.net.AssociationOptions;
 import org.miroir.dicom.net.DicomServer;
+import org.miroir.server.config.LiveSettings;
 import org.miroir.server.config.NodeConfig;
 import org.miroir.server.dimse.AssociationMetrics;
 import org.miroir.server.dimse.DimseServices;
+import org.miroir.server.http.AdminRoutes;
 import org.miroir.server.http.HealthRoutes;
 import org.miroir.server.http.HttpMetrics;
 import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.server.storage.Storage;
 import org.miroir.server.store.Ingest;
 import org.miroir.server.store.OrphanSweeper;
-import org.miroir.server.http.AdminRoutes;
-
-import java.time.Clock;
 import org.miroir.server.web.DicomWeb;
 
-/** One archive node: its stores, its DICOM listener and its HTTP listener. */
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One archive node: its stores, its place in the cluster, its DICOM listeners (plain and TLS) and its HTTP listener.
+ * Started by {@link #start}; stopped gracefully by {@link #drain} (what SIGTERM does) or at once by {@link #stop}.
+ */
 public final class Node {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     /** How long a metadata write may take before the C-STORE fails with "out of resources". */
     private static final long METADATA_TIMEOUT_MILLIS = 30_000;
     /** A client that neither sends nor reads for this long is disconnected, so it cannot hold a connection forever. */
     private static final int HTTP_IDLE_TIMEOUT_SECONDS = 120;
+    public static final String ORPHAN_SWEEPER = "orphan-sweeper";
 
     private final NodeContext context;
     private final DicomServer dicom;
     private final HttpServer http;
+    private final SharedConfig sharedConfig;
     private final boolean ownsVertx;
-    private long sweepTimer = -1;
+    private int dicomTlsPort = -1;
 
-    private Node(NodeContext context, DicomServer dicom, HttpServer http, boolean ownsVertx) {
+    private Node(NodeContext context, DicomServer dicom, HttpServer http, SharedConfig sharedConfig, boolean ownsVertx) {
         this.context = context;
         this.dicom = dicom;
         this.http = http;
+        this.sharedConfig = sharedConfig;
         this.ownsVertx = ownsVertx;
     }
 
-    /** Starts a node with a Vert.x of its own (closed by {@link #stop()}). */
+    /** Starts a node on a Vert.x of its own, clustered when the configuration lists members (closed when it stops). */
     public static Future<Node> start(NodeConfig config) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64));
-        return start(vertx, config, true).onFailure(t -> vertx.close());
+        return Cluster.start(config.cluster(), new VertxOptions().setWorkerPoolSize(64))
+                .compose(cluster -> start(cluster, config, true).onFailure(t -> cluster.leave()));
     }
 
+    /** Starts a node alone on {@code vertx} (tests that share one Vert.x); closes it on stop if {@code ownsVertx}. */
     public static Future<Node> start(Vertx vertx, NodeConfig config, boolean ownsVertx) {
+        return start(Cluster.alone(vertx), config, ownsVertx);
+    }
+
+    private static Future<Node> start(Cluster cluster, NodeConfig config, boolean ownsVertx) {
+        Vertx vertx = cluster.vertx();
         return vertx.executeBlocking(() -> Storage.open(config.storage(), config.dataDir()), false)
                 .compose(storage -> {
                     NodeMetrics metrics = new NodeMetrics();
-                    Ingest ingest = new Ingest(storage.metadata(), storage.objects(), config.duplicatePolicy(),
+                    SharedConfig shared = new SharedConfig(vertx, storage.metadata());
+                    AeRegistry registry = new AeRegistry(shared, config.aeRegistry());
+                    LiveSettings settings = new LiveSettings(shared, config);
+                    Ingest ingest = new Ingest(storage.metadata(), storage.objects(), settings::duplicatePolicy,
                             metrics, METADATA_TIMEOUT_MILLIS);
                     OrphanSweeper sweeper = new OrphanSweeper(storage.metadata(), storage.objects(), metrics,
                             config.orphanGrace(), Clock.systemUTC());
-                    NodeContext ctx = new NodeContext(vertx, config, storage, ingest, metrics, sweeper);
-                    return listen(ctx, ownsVertx).onFailure(t -> storage.close());
+                    ClusterJobs jobs = new ClusterJobs(cluster, new ClusterMetrics(metrics.registry));
+                    NodeContext ctx = new NodeContext(vertx, config, storage, ingest, metrics, sweeper, cluster, jobs,
+                            registry, settings, new NodeState());
+                    return shared.start(config.configRefresh())
+                            .compose(v -> listen(ctx, shared, ownsVertx))
+                            .onFailure(t -> {
+                                shared.stop();
+                                storage.close();
+                            });
                 });
     }
 
-    private static Future<Node> listen(NodeContext ctx, boolean ownsVertx) {
+    private static Future<Node> listen(NodeContext ctx, SharedConfig shared, boolean ownsVertx) {
         NodeConfig config = ctx.config();
         AssociationOptions options = new AssociationOptions()
                 .setMaxPduLengthReceive(config.maxPduLength())
@@ -82,15 +113,21 @@ public final class Node {
                 .setPort(config.httpPort()).setTcpNoDelay(true)
                 .setIdleTimeout(HTTP_IDLE_TIMEOUT_SECONDS)).requestHandler(router);
 
+        Node node = new Node(ctx, dicom, http, shared, ownsVertx);
         return dicom.listen(config.bindAddress(), config.dicomPort())
-                .compose(p -> http.listen())
+                .compose(p -> config.dicomTlsPort() == 0 ? Future.succeededFuture(-1)
+                        : dicom.listen(config.bindAddress(), config.dicomTlsPort(), config.tls().serverOptions()))
+                .compose(tlsPort -> {
+                    node.dicomTlsPort = tlsPort;
+                    return http.listen();
+                })
                 .map(h -> {
-                    Node node = new Node(ctx, dicom, http, ownsVertx);
-                    node.sweepTimer = ctx.vertx().setPeriodic(config.orphanSweepInterval().toMillis(),
-                            id -> AdminRoutes.sweep(ctx));
-                    LOG.log(System.Logger.Level.INFO, "Miroir node {0} listening: DICOM {1}:{2,number,#}, HTTP {1}:{3,number,#}, data {4}",
-                            config.aeTitle(), config.bindAddress(), node.dicomPort(), node.httpPort(),
-                            config.dataDir().toAbsolutePath());
+                    ctx.jobs().register(new PeriodicJob(ORPHAN_SWEEPER, ctx.vertx(), config.orphanSweepInterval(),
+                            () -> AdminRoutes.sweep(ctx), ctx.jobs().runs()));
+                    LOG.log(Level.INFO, "Miroir node {0} listening: DICOM {1}:{2,number,#}{3}, HTTP {1}:{4,number,#}, "
+                                    + "data {5}, cluster members {6}", config.aeTitle(), config.bindAddress(),
+                            node.dicomPort(), node.dicomTlsPort > 0 ? " (TLS " + node.dicomTlsPort + ")" : "",
+                            node.httpPort(), config.dataDir().toAbsolutePath(), ctx.cluster().members().size());
                     return node;
                 })
                 .onFailure(t -> dicom.close());
@@ -100,20 +137,50 @@ public final class Node {
 
     public int dicomPort() { return dicom.actualPort(); }
 
+    /** The DICOM TLS port, or -1 when the node has no TLS listener. */
+    public int dicomTlsPort() { return dicomTlsPort; }
+
     public int httpPort() { return http.actualPort(); }
 
     public int openAssociations() { return dicom.openAssociations(); }
 
-    /** Stops listening, closes the stores (their queued writes complete first), then Vert.x if the node owns it. */
+    /**
+     * The graceful stop (SIGTERM): turn not-ready, keep serving for the drain grace so the load balancer's health
+     * checks see it and send new work elsewhere, stop accepting and let associations and requests in progress finish
+     * (at most the drain timeout), hand this node's jobs over, leave the cluster, close the stores.
+     */
+    public Future<Void> drain() {
+        NodeConfig config = context.config();
+        context.state().startDraining();
+        LOG.log(Level.INFO, "draining: not ready; accepting for {0} ms more, then finishing the {1} associations in "
+                + "progress (at most {2} s)", config.drainGrace().toMillis(), dicom.openAssociations(),
+                config.drainTimeout().toSeconds());
+        Vertx vertx = context.vertx();
+        Future<Void> grace = config.drainGrace().isZero() ? Future.succeededFuture()
+                : vertx.timer(config.drainGrace().toMillis(), TimeUnit.MILLISECONDS).mapEmpty();
+        return grace
+                .compose(v -> Future.join(dicom.drain(config.drainTimeout()),
+                        http.shutdown(config.drainTimeout())))
+                .transform(ar -> context.jobs().stopAll())
+                .transform(ar -> release())
+                .onComplete(ar -> LOG.log(Level.INFO, "drained and stopped"));
+    }
+
+    /** Stops at once: aborts associations, closes listeners, stores and (if the node owns it) Vert.x. */
     public Future<Void> stop() {
-        context.vertx().cancelTimer(sweepTimer);
         return dicom.close()
                 .transform(ar -> http.close())
+                .transform(ar -> context.jobs().stopAll())
+                .transform(ar -> release());
+    }
+
+    private Future<Void> release() {
+        return sharedConfig.stop()
                 .transform(ar -> context.vertx().executeBlocking(() -> {
                     context.storage().close();
                     return null;
                 }, false))
-                .transform(ar -> ownsVertx ? context.vertx().close() : Future.succeededFuture())
+                .transform(ar -> ownsVertx ? context.cluster().leave() : Future.succeededFuture())
                 .mapEmpty();
     }
 }

@@ -1,6 +1,9 @@
 package org.miroir.server.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.miroir.cluster.ClusterSettings;
+import org.miroir.cluster.config.RemoteAe;
 import org.miroir.storage.metadata.DuplicatePolicy;
 
 import java.io.IOException;
@@ -14,18 +17,22 @@ import java.util.Set;
 
 /**
  * A node's configuration: a JSON file (--config) overlaid by command-line flags.
- * Defaults make a development node: AE MIROIR on 11112, HTTP 8080, data in ./data, any calling AE accepted.
+ * Defaults make a development node: AE MIROIR on 11112, HTTP 8080, data in ./data, any calling AE accepted, alone
+ * (no cluster). The AE registry and the settings of {@link LiveSettings} given here are the node's starting point;
+ * the cluster-wide values changed through the admin API override them.
  */
 public record NodeConfig(
         String aeTitle,
         String bindAddress,
         int dicomPort,
+        int dicomTlsPort,
+        TlsSettings tls,
         int httpPort,
         int hl7Port,
         Path dataDir,
         Set<String> acceptedCallingAETitles,
         boolean restrictCallingAETitlesToRegistry,
-        Map<String, RemoteAE> aeRegistry,
+        Map<String, RemoteAe> aeRegistry,
         DuplicatePolicy duplicatePolicy,
         int maxAssociations,
         int maxPduLength,
@@ -34,32 +41,38 @@ public record NodeConfig(
         boolean fuzzyPersonNameMatching,
         Duration orphanGrace,
         Duration orphanSweepInterval,
+        ClusterSettings cluster,
+        Duration drainGrace,
+        Duration drainTimeout,
+        Duration configRefresh,
         JsonObject storage) {
-
-    /** A peer AE from the registry: where C-MOVE sends, and which hosts may call as it. */
-    public record RemoteAE(String aeTitle, String host, int port) {}
 
     public static final List<String> FLAGS = List.of(
             "--config FILE", "--data-dir DIR", "--ae-title AET", "--bind ADDRESS", "--dicom-port PORT",
-            "--http-port PORT", "--hl7-port PORT", "--storage DRIVER[+OBJECT_DRIVER]", "--cassandra HOST:PORT[,...]",
-            "--cassandra-dc DC", "--keyspace NAME", "--ceph-conf FILE", "--ceph-pool POOL", "--ceph-namespace NS");
+            "--dicom-tls-port PORT", "--http-port PORT", "--hl7-port PORT", "--storage DRIVER[+OBJECT_DRIVER]",
+            "--cassandra HOST:PORT[,...]", "--cassandra-dc DC", "--keyspace NAME", "--ceph-conf FILE",
+            "--ceph-pool POOL", "--ceph-namespace NS", "--cluster-members HOST:PORT[,...]", "--cluster-port PORT");
 
     public static NodeConfig defaults() {
         return fromJson(new JsonObject());
     }
 
     public static NodeConfig fromJson(JsonObject j) {
-        Map<String, RemoteAE> registry = new LinkedHashMap<>();
+        Map<String, RemoteAe> registry = new LinkedHashMap<>();
         JsonObject aes = j.getJsonObject("aeRegistry", new JsonObject());
-        for (String aet : aes.fieldNames()) {
-            JsonObject ae = aes.getJsonObject(aet);
-            registry.put(aet, new RemoteAE(aet, ae.getString("host"), ae.getInteger("port")));
-        }
+        for (String aet : aes.fieldNames()) registry.put(aet, RemoteAe.fromJson(aet, aes.getJsonObject(aet)));
         var calling = j.getJsonArray("acceptedCallingAETitles");
+        ClusterSettings cluster = ClusterSettings.fromJson(j.getJsonObject("cluster", new JsonObject()));
+        int tlsPort = j.getInteger("dicomTlsPort", 0);
+        TlsSettings tls = j.containsKey("tls") ? TlsSettings.fromJson(j.getJsonObject("tls")) : null;
+        if (tlsPort != 0 && tls == null)
+            throw new IllegalArgumentException("dicomTlsPort needs a tls section with the key store");
         return new NodeConfig(
                 aeTitle(j.getString("aeTitle", "MIROIR")),
                 j.getString("bindAddress", "0.0.0.0"),
                 port(j.getInteger("dicomPort", 11112)),
+                port(tlsPort),
+                tls,
                 port(j.getInteger("httpPort", 8080)),
                 port(j.getInteger("hl7Port", 2575)),
                 Path.of(j.getString("dataDir", "data")),
@@ -75,6 +88,12 @@ public record NodeConfig(
                 // Far beyond the store path's metadata timeout: an object that young may still get its index row.
                 Duration.ofSeconds(j.getLong("orphanGraceSeconds", 600L)),
                 Duration.ofSeconds(j.getLong("orphanSweepIntervalSeconds", 3600L)),
+                cluster,
+                // Long enough for a load balancer's health checks to see the node go (HAProxy: 2 checks 1 s apart);
+                // a node alone has no balancer to wait for.
+                Duration.ofMillis(j.getLong("drainGraceMillis", cluster.clustered() ? 4_000L : 0L)),
+                Duration.ofMillis(j.getLong("drainTimeoutMillis", 60_000L)),
+                Duration.ofSeconds(j.getLong("configRefreshSeconds", 30L)),
                 j.getJsonObject("storage", new JsonObject()));
     }
 
@@ -92,6 +111,7 @@ public record NodeConfig(
                 case "--ae-title" -> j.put("aeTitle", value(args, ++i));
                 case "--bind" -> j.put("bindAddress", value(args, ++i));
                 case "--dicom-port" -> j.put("dicomPort", intValue(args, ++i));
+                case "--dicom-tls-port" -> j.put("dicomTlsPort", intValue(args, ++i));
                 case "--http-port" -> j.put("httpPort", intValue(args, ++i));
                 case "--hl7-port" -> j.put("hl7Port", intValue(args, ++i));
                 case "--storage" -> drivers(j, value(args, ++i));
@@ -101,6 +121,9 @@ public record NodeConfig(
                 case "--ceph-conf" -> storageSection(j, "objects").put("conf-file", value(args, ++i));
                 case "--ceph-pool" -> storageSection(j, "objects").put("pool", value(args, ++i));
                 case "--ceph-namespace" -> storageSection(j, "objects").put("namespace", value(args, ++i));
+                case "--cluster-members" -> section(j, "cluster").put("members",
+                        new JsonArray(List.of(value(args, ++i).split(","))));
+                case "--cluster-port" -> section(j, "cluster").put("port", intValue(args, ++i));
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "; flags: " + String.join(", ", FLAGS));
             }
         }
@@ -121,10 +144,13 @@ public record NodeConfig(
 
     /** The {@code storage.<name>} object of the configuration, created when absent. */
     private static JsonObject storageSection(JsonObject j, String name) {
-        JsonObject storage = j.getJsonObject("storage");
-        if (storage == null) j.put("storage", storage = new JsonObject());
-        JsonObject section = storage.getJsonObject(name);
-        if (section == null) storage.put(name, section = new JsonObject());
+        return section(section(j, "storage"), name);
+    }
+
+    /** The object {@code name} of {@code j}, created when absent. */
+    private static JsonObject section(JsonObject j, String name) {
+        JsonObject section = j.getJsonObject(name);
+        if (section == null) j.put(name, section = new JsonObject());
         return section;
     }
 
@@ -148,16 +174,6 @@ public record NodeConfig(
     }
 
     private static String aeTitle(String aet) {
-        if (aet.isBlank() || aet.length() > 16 || aet.contains("\\"))
-            throw new IllegalArgumentException("AE title must be 1-16 characters without backslash: '" + aet + "'");
-        return aet;
-    }
-
-    /** The calling AE titles allowed to associate, or null for any (the development default). */
-    public Set<String> allowedCallingAETitles() {
-        if (!restrictCallingAETitlesToRegistry) return acceptedCallingAETitles;
-        Set<String> allowed = new java.util.HashSet<>(aeRegistry.keySet());
-        if (acceptedCallingAETitles != null) allowed.retainAll(acceptedCallingAETitles);
-        return Set.copyOf(allowed);
+        return RemoteAe.checkAeTitle(aet);
     }
 }

@@ -31,8 +31,11 @@ public final class DimseServices {
 
     public static ApplicationEntity archiveAE(NodeContext node) {
         ApplicationEntity ae = new ApplicationEntity(node.config().aeTitle());
-        if (node.config().allowedCallingAETitles() != null)
-            ae.setAcceptedCallingAETitles(node.config().allowedCallingAETitles());
+        // Who may call follows the cluster-wide AE registry and settings as they change.
+        Runnable callers = () -> ae.setAcceptedCallingAETitles(node.settings().allowedCallingAETitles(node.aeRegistry()));
+        callers.run();
+        node.aeRegistry().onChange(callers);
+        node.settings().onChange(callers);
         ae.addService(UID.Verification, new DimseHandler() {}, QUERY_SYNTAXES);
         StoreScp store = new StoreScp(node.vertx(), node.ingest(), node.config().associationTimeout().toMillis());
         for (String cuid : UID.storageSopClasses()) {
@@ -43,10 +46,10 @@ public final class DimseServices {
         }
         NodeConfig config = node.config();
         FindScp find = new FindScp(node.vertx(), new QueryService(node.storage().metadata(),
-                config.fuzzyPersonNameMatching()), config.aeTitle(), MAX_FIND_MATCHES);
+                node.settings()::fuzzyPersonNameMatching), config.aeTitle(), MAX_FIND_MATCHES);
         for (String cuid : QueryRetrieveModel.FIND) ae.addService(cuid, find, QUERY_SYNTAXES);
         RetrieveScp retrieve = new RetrieveScp(node.vertx(), node.storage().metadata(), node.storage().objects(),
-                config.aeRegistry(), new DicomClient(node.vertx(), moveOptions(config)),
+                node.aeRegistry(), new DicomClient(node.vertx(), moveOptions(config)),
                 config.dataDir().resolve("spool"), node.metrics());
         for (String cuid : QueryRetrieveModel.MOVE) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
         for (String cuid : QueryRetrieveModel.GET) ae.addService(cuid, retrieve, QUERY_SYNTAXES);

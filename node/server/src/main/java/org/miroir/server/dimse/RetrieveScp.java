@@ -12,7 +12,8 @@ import org.miroir.dicom.net.dimse.Status;
 import org.miroir.dicom.net.service.MoveDestination;
 import org.miroir.dicom.net.service.RetrieveItem;
 import org.miroir.dicom.net.service.RetrieveService;
-import org.miroir.server.config.NodeConfig;
+import org.miroir.cluster.config.AeRegistry;
+import org.miroir.cluster.config.RemoteAe;
 import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.storage.StorageException;
 import org.miroir.storage.metadata.InstanceRecord;
@@ -50,12 +51,12 @@ public final class RetrieveScp implements DimseHandler {
     private final Vertx vertx;
     private final MetadataStore metadata;
     private final ObjectStore objects;
-    private final Map<String, NodeConfig.RemoteAE> registry;
+    private final AeRegistry registry;
     private final DicomClient client;
     private final Path spoolDir;
     private final NodeMetrics metrics;
 
-    public RetrieveScp(Vertx vertx, MetadataStore metadata, ObjectStore objects, Map<String, NodeConfig.RemoteAE> registry,
+    public RetrieveScp(Vertx vertx, MetadataStore metadata, ObjectStore objects, AeRegistry registry,
             DicomClient client, Path spoolDir, NodeMetrics metrics) {
         this.vertx = vertx;
         this.metadata = metadata;
@@ -70,7 +71,7 @@ public final class RetrieveScp implements DimseHandler {
     @Override
     public Future<DimseResponse> onCMove(DimseRequest rq, Attributes keys) {
         String dest = rq.moveDestination();
-        NodeConfig.RemoteAE ae = dest == null ? null : registry.get(dest.strip());
+        RemoteAe ae = dest == null ? null : registry.lookup(dest.strip()).orElse(null);
         if (ae == null) {
             LOG.log(Level.INFO, () -> rq + ": unknown move destination " + dest);
             return Future.succeededFuture(DimseResponse.of(Status.MOVE_DESTINATION_UNKNOWN

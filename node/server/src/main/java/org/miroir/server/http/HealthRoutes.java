@@ -10,8 +10,8 @@ import org.miroir.storage.Health;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code /health/live} (the process serves HTTP) and {@code /health/ready} (metadata and object stores reachable:
- * a load balancer should send traffic), and {@code /metrics} in Prometheus text format.
+ * {@code /health/live} (the process serves HTTP) and {@code /health/ready} (not draining, metadata and object stores
+ * reachable: a load balancer should send traffic), and {@code /metrics} in Prometheus text format.
  */
 public final class HealthRoutes {
     private static final long CHECK_TIMEOUT_MILLIS = 3000;
@@ -29,6 +29,12 @@ public final class HealthRoutes {
     }
 
     private static void ready(RoutingContext rc, NodeContext node) {
+        if (node.state().draining()) {
+            // Not ready from the first moment of a drain, so the load balancer stops sending new work here.
+            rc.response().setStatusCode(503);
+            rc.json(new JsonObject().put("status", "DRAINING"));
+            return;
+        }
         Future<Health> metadata = Future.fromCompletionStage(node.storage().metadata().health())
                 .timeout(CHECK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .otherwise(t -> Health.down("no answer: " + t.getMessage()));

@@ -21,15 +21,16 @@ import java.util.function.Function;
  */
 public final class QueryService {
     private final MetadataStore metadata;
-    private final boolean caseInsensitiveNamesByDefault;
+    private final BooleanSupplier caseInsensitiveNamesByDefault;
 
-    public QueryService(MetadataStore metadata, boolean caseInsensitiveNamesByDefault) {
+    /** {@code caseInsensitiveNamesByDefault} is asked at each query: an operator may change it while the node runs. */
+    public QueryService(MetadataStore metadata, BooleanSupplier caseInsensitiveNamesByDefault) {
         this.metadata = metadata;
         this.caseInsensitiveNamesByDefault = caseInsensitiveNamesByDefault;
     }
 
     /** The node's PN matching default (config {@code fuzzyPersonNameMatching}). */
-    public boolean caseInsensitiveNamesByDefault() { return caseInsensitiveNamesByDefault; }
+    public boolean caseInsensitiveNamesByDefault() { return caseInsensitiveNamesByDefault.getAsBoolean(); }
 
     /**
      * Parses {@code identifier} for a query at {@code level}. Throws {@link IllegalArgumentException} with a message

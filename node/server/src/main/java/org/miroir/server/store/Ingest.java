@@ -22,6 +22,7 @@ import org.miroir.storage.object.ObjectStore;
 import org.miroir.storage.object.ObjectWriter;
 import org.miroir.storage.object.StoredObject;
 
+import java.util.function.Supplier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -45,11 +46,12 @@ public final class Ingest {
 
     private final MetadataStore metadata;
     private final ObjectStore objects;
-    private final DuplicatePolicy duplicatePolicy;
+    private final Supplier<DuplicatePolicy> duplicatePolicy;
     private final NodeMetrics metrics;
     private final long metadataTimeoutMillis;
 
-    public Ingest(MetadataStore metadata, ObjectStore objects, DuplicatePolicy duplicatePolicy, NodeMetrics metrics,
+    /** {@code duplicatePolicy} is asked at each store: an operator may change it while the node runs. */
+    public Ingest(MetadataStore metadata, ObjectStore objects, Supplier<DuplicatePolicy> duplicatePolicy, NodeMetrics metrics,
             long metadataTimeoutMillis) {
         this.metadata = metadata;
         this.objects = objects;
@@ -130,7 +132,7 @@ public final class Ingest {
         long t1 = System.nanoTime();
         StoreOutcome outcome;
         try {
-            outcome = metadata.store(request, duplicatePolicy).toCompletableFuture()
+            outcome = metadata.store(request, duplicatePolicy.get()).toCompletableFuture()
                     .get(metadataTimeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,7 +22,7 @@ public final class DicomWeb {
     private DicomWeb() {}
 
     public static void mount(Router router, NodeContext ctx) {
-        QueryService queries = new QueryService(ctx.storage().metadata(), ctx.config().fuzzyPersonNameMatching());
+        QueryService queries = new QueryService(ctx.storage().metadata(), ctx.settings()::fuzzyPersonNameMatching);
         new StowRs(ctx).mount(router);
         new QidoRs(queries).mount(router);
         new WadoRs(ctx).mount(router);

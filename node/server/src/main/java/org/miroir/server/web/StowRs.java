@@ -202,7 +202,7 @@ final class StowRs {
      * instance may have replaced an earlier copy, and removing it would lose that one too.
      */
     private void rollback(List<Ingest.Result> results) {
-        if (ctx.config().duplicatePolicy() == DuplicatePolicy.OVERWRITE) return;
+        if (ctx.settings().duplicatePolicy() == DuplicatePolicy.OVERWRITE) return;
         for (Ingest.Result r : results) {
             InstanceRecord rec = r.record();
             if (!r.status().isSuccess() || rec == null) continue; // warnings (duplicates kept) are not ours
