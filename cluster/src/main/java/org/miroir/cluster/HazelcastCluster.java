@@ -27,6 +27,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class HazelcastCluster implements Cluster {
     private static final System.Logger LOG = System.getLogger(HazelcastCluster.class.getName());
+    /**
+     * Hazelcast's own INFO lines (banner, partition tables, health reports every 20 s) drown the node's; membership
+     * changes are logged here instead. Held, so the level set on it is not lost with a collected logger.
+     */
+    private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
+    static {
+        HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     private final Vertx vertx;
     private final HazelcastInstance hazelcast;

@@ -1,8 +1,10 @@
 package org.miroir.server;
 
 import org.miroir.server.config.NodeConfig;
+import org.miroir.server.logging.DrainingLogManager;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code ops/miroir run}: starts one node from flags and an optional JSON config file; stops it on SIGTERM/SIGINT. */
 public final class Main {
@@ -30,8 +32,15 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT drain: the node finishes what it has in progress before it exits (bounded by the drain
         // timeout), so a rolling restart behind a load balancer fails nothing.
+        long bound = config.drainGrace().plus(config.drainTimeout()).toSeconds() + 60;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.drain().toCompletionStage().toCompletableFuture().join();
+            try {
+                node.drain().toCompletionStage().toCompletableFuture().get(bound, TimeUnit.SECONDS);
+                node.leave().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("miroir: the node did not stop cleanly: " + e);
+            }
+            DrainingLogManager.resetFinally();
             stopped.countDown();
         }, "miroir-shutdown"));
         stopped.await();

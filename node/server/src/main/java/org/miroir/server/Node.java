@@ -147,7 +147,7 @@ public final class Node {
     /**
      * The graceful stop (SIGTERM): turn not-ready, keep serving for the drain grace so the load balancer's health
      * checks see it and send new work elsewhere, stop accepting and let associations and requests in progress finish
-     * (at most the drain timeout), hand this node's jobs over, leave the cluster, close the stores.
+     * (at most the drain timeout), stop this node's jobs, close the stores. Then call {@link #leave()}.
      */
     public Future<Void> drain() {
         NodeConfig config = context.config();
@@ -159,28 +159,30 @@ public final class Node {
         Future<Void> grace = config.drainGrace().isZero() ? Future.succeededFuture()
                 : vertx.timer(config.drainGrace().toMillis(), TimeUnit.MILLISECONDS).mapEmpty();
         return grace
-                .compose(v -> Future.join(dicom.drain(config.drainTimeout()),
-                        http.shutdown(config.drainTimeout())))
-                .transform(ar -> context.jobs().stopAll())
+                .compose(v -> Future.join(dicom.drain(config.drainTimeout()), http.shutdown(config.drainTimeout())))
                 .transform(ar -> release())
-                .onComplete(ar -> LOG.log(Level.INFO, "drained and stopped"));
+                .onComplete(ar -> LOG.log(Level.INFO, "drained: associations finished, jobs stopped, stores closed"));
     }
 
-    /** Stops at once: aborts associations, closes listeners, stores and (if the node owns it) Vert.x. */
+    /** Stops at once: aborts associations, closes listeners, stops jobs, closes the stores. Then call {@link #leave()}. */
     public Future<Void> stop() {
-        return dicom.close()
-                .transform(ar -> http.close())
-                .transform(ar -> context.jobs().stopAll())
-                .transform(ar -> release());
+        return dicom.close().transform(ar -> http.close()).transform(ar -> release());
     }
 
     private Future<Void> release() {
-        return sharedConfig.stop()
+        return context.jobs().stopAll()
+                .transform(ar -> sharedConfig.stop())
                 .transform(ar -> context.vertx().executeBlocking(() -> {
                     context.storage().close();
                     return null;
-                }, false))
-                .transform(ar -> ownsVertx ? context.cluster().leave() : Future.succeededFuture())
-                .mapEmpty();
+                }, false));
+    }
+
+    /**
+     * Leaves the cluster (its other members take over this node's jobs at once) and closes Vert.x, if the node owns it.
+     * Call from a thread of your own, not a Vert.x one: the future completes as Vert.x's last threads end.
+     */
+    public Future<Void> leave() {
+        return ownsVertx ? context.cluster().leave() : Future.succeededFuture();
     }
 }
