@@ -79,6 +79,11 @@ final class BalancedCluster implements AutoCloseable {
 
     int balancerHttpPort() { return port("MIROIR_LB_HTTP"); }
 
+    int balancerDicomTlsPort() { return port("MIROIR_LB_DICOM_TLS"); }
+
+    /** The certificate the nodes' TLS listeners present (self-signed by ops/dev/cluster). */
+    Path tlsCertificate() { return Path.of(env.get("MIROIR_TLS_CERT")); }
+
     /** Node {@code i}'s own DICOM port (1-based), bypassing the balancer. */
     int dicomPort(int i) { return port("MIROIR_NODE" + i + "_DICOM"); }
 

@@ -110,6 +110,21 @@ class ClusterTest {
     }
 
     @Test
+    @Order(1)
+    void dicomOverTlsPassesThroughTheBalancerAndPlainConnectionsToItFail() throws IOException {
+        String cert = cluster.tlsCertificate().toString(), port = String.valueOf(cluster.balancerDicomTlsPort());
+        Map<String, Path> sent = generate("tls", 45, 1, 2);
+        List<String> args = new ArrayList<>(List.of("+tla", "+cf", cert, "-aec", "MIROIR", "127.0.0.1", port));
+        sent.values().forEach(f -> args.add(f.toString()));
+        Dcmtk.run(Dcmtk.TIMEOUT, "storescu", args).assertOk();
+        List<Attributes> found = Scu.find(cluster.balancerDicomPort(), Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
+                "StudyInstanceUID=" + String.join("\\", studiesOf(sent.values())));
+        assertThat(found).hasSize(2);
+        assertThat(Dcmtk.run("echoscu", "-aec", "MIROIR", "-to", "3", "-ta", "3", "127.0.0.1", port).ok())
+                .as("plain DICOM to the TLS port").isFalse();
+    }
+
+    @Test
     @Order(2)
     void anAeRegistryChangeOnOneNodeIsUsedByAnotherNodesMoveWithinTwoSeconds() throws Exception {
         Map<String, Path> sent = generate("b", 42, 1, 1);
