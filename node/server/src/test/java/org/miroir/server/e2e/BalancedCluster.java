@@ -94,6 +94,11 @@ final class BalancedCluster implements AutoCloseable {
         return Files.readString(dir.resolve("node" + i + ".log"));
     }
 
+    /** What HAProxy logged so far: one line per connection (client, backend/server, timings, termination state). */
+    String balancerLog() throws IOException {
+        return Files.readString(dir.resolve("haproxy.log"));
+    }
+
     void stopNode(int i) { run(Map.of(), "stop-node", String.valueOf(i)); }
 
     void killNode(int i) { run(Map.of(), "kill-node", String.valueOf(i)); }
