@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The index schema. Absent Patient ID and Issuer are stored as '' (so the unique key works); other absent values are
@@ -12,9 +13,10 @@ import java.sql.Statement;
  * are maintained by the writer so study-level queries read one row per study.
  */
 final class Schema {
-    static final int VERSION = 1;
+    /** One numbered step of the schema: its statements run in one transaction that also records its version. */
+    record Migration(int version, String description, List<String> statements) {}
 
-    private static final String[] DDL = {
+    private static final List<String> V1 = List.of(
         """
         CREATE TABLE patient (
           pk INTEGER PRIMARY KEY,
@@ -89,29 +91,41 @@ final class Schema {
           sop_uid TEXT,
           object_key TEXT,
           size INTEGER,
-          sha256 TEXT)""",
-    };
+          sha256 TEXT)""");
+
+    /** Every migration in order; an index is at the version of the last one applied ({@code PRAGMA user_version}). */
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "patients, studies, series, instances, journal", V1));
+    /** The schema version this code reads and writes. */
+    static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
     private Schema() {}
 
-    /** Creates the schema in an empty database, accepts the current one, refuses a newer one. */
-    static void apply(Connection c) throws SQLException {
+    /**
+     * Brings the index to the last of {@code migrations}: an empty database gets all of them, an older index the ones
+     * it lacks, in order, each in a transaction of its own (a crash leaves it at the last one committed); a newer
+     * index is refused.
+     */
+    static void apply(Connection c, List<Migration> migrations) throws SQLException {
+        int latest = migrations.get(migrations.size() - 1).version();
         try (Statement s = c.createStatement()) {
             int version;
             try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
                 version = rs.next() ? rs.getInt(1) : 0;
             }
-            if (version == VERSION) return;
-            if (version > VERSION)
-                throw new SQLException("index schema version " + version + " is newer than this driver's " + VERSION);
-            s.execute("BEGIN IMMEDIATE");
-            try {
-                for (String ddl : DDL) s.execute(ddl);
-                s.execute("PRAGMA user_version = " + VERSION);
-                s.execute("COMMIT");
-            } catch (SQLException e) {
-                s.execute("ROLLBACK");
-                throw e;
+            if (version > latest)
+                throw new SQLException("index schema version " + version + " is newer than this driver's " + latest);
+            for (Migration m : migrations) {
+                if (m.version() <= version) continue;
+                s.execute("BEGIN IMMEDIATE");
+                try {
+                    for (String ddl : m.statements()) s.execute(ddl);
+                    s.execute("PRAGMA user_version = " + m.version());
+                    s.execute("COMMIT");
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
+                }
             }
         }
     }
