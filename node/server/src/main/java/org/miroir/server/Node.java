@@ -14,6 +14,7 @@ import org.miroir.server.dimse.DimseServices;
 import org.miroir.server.http.HealthRoutes;
 import org.miroir.server.http.HttpMetrics;
 import org.miroir.server.metrics.NodeMetrics;
+import org.miroir.server.storage.EventLoopCheckedObjectStore;
 import org.miroir.server.storage.Storage;
 import org.miroir.server.store.Ingest;
 import org.miroir.server.store.OrphanSweeper;
@@ -51,8 +52,10 @@ public final class Node {
 
     public static Future<Node> start(Vertx vertx, NodeConfig config, boolean ownsVertx) {
         return vertx.executeBlocking(() -> Storage.open(config.storage(), config.dataDir()), false)
-                .compose(storage -> {
+                .compose(opened -> {
                     NodeMetrics metrics = new NodeMetrics();
+                    Storage storage = new Storage(opened.metadata(),
+                            new EventLoopCheckedObjectStore(opened.objects(), metrics.eventLoopBlockingCalls));
                     Ingest ingest = new Ingest(storage.metadata(), storage.objects(), config.duplicatePolicy(),
                             metrics, METADATA_TIMEOUT_MILLIS);
                     OrphanSweeper sweeper = new OrphanSweeper(storage.metadata(), storage.objects(), metrics,
