@@ -22,6 +22,7 @@ import org.miroir.server.http.AdminRoutes;
 import org.miroir.server.http.HealthRoutes;
 import org.miroir.server.http.HttpMetrics;
 import org.miroir.server.metrics.NodeMetrics;
+import org.miroir.server.storage.EventLoopCheckedObjectStore;
 import org.miroir.server.storage.Storage;
 import org.miroir.server.store.Ingest;
 import org.miroir.server.store.OrphanSweeper;
@@ -72,8 +73,10 @@ public final class Node {
     private static Future<Node> start(Cluster cluster, NodeConfig config, boolean ownsVertx) {
         Vertx vertx = cluster.vertx();
         return vertx.executeBlocking(() -> Storage.open(config.storage(), config.dataDir()), false)
-                .compose(storage -> {
+                .compose(opened -> {
                     NodeMetrics metrics = new NodeMetrics();
+                    Storage storage = new Storage(opened.metadata(),
+                            new EventLoopCheckedObjectStore(opened.objects(), metrics.eventLoopBlockingCalls));
                     SharedConfig shared = new SharedConfig(vertx, storage.metadata());
                     AeRegistry registry = new AeRegistry(shared, config.aeRegistry());
                     LiveSettings settings = new LiveSettings(shared, config);

@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +26,11 @@ import org.miroir.dicom.data.Attributes;
 import org.miroir.dicom.data.BulkData;
 import org.miroir.dicom.data.Fragments;
 import org.miroir.dicom.data.Sequence;
+import org.miroir.dicom.data.Tag;
+import org.miroir.dicom.data.TagUtils;
 import org.miroir.dicom.data.VR;
 import org.miroir.dicom.testing.DatasetAssert;
+import org.miroir.dicom.testing.PydicomCorpus;
 
 /** Write, read back, compare: every uncompressed transfer syntax, sequences, fragments, byte order, deflate, bulk data. */
 class DicomStreamRoundTripTest {
@@ -99,6 +106,119 @@ class DicomStreamRoundTripTest {
         assertThat(back.getInts(0x7FE00010)).containsExactly(-3000 & 0xFFFF, -2000 & 0xFFFF, -1000 & 0xFFFF, 0, 1000, 2000, 3000, 4000);
         // and once more: the bytes we write from what we read are the bytes we read
         assertThat(write(readFmi, back, EXPLICIT)).isEqualTo(file);
+    }
+
+    /**
+     * The VRs of later editions, each on a dictionary tag of its VR (so implicit VR reads them back the same): OV,
+     * SV and UV (64-bit words, signed extremes and unsigned values above Long.MAX_VALUE), UR and UC (unlimited
+     * text with a 32-bit length; UC longer than 64 KiB, multi-valued, in UTF-8), also inside a sequence item.
+     */
+    static Attributes laterVrs() {
+        Attributes ds = new Attributes();
+        ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
+        ds.setString(Tag.SOPClassUID, VR.UI, CT);
+        ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.3.4.5.6");
+        ds.setString(Tag.RetrieveURL, VR.UR, "https://pacs.example.org/dicom-web/studies/1.2.3?x=a%20b");
+        ds.setString(Tag.StrainDescription, VR.UC, "C57BL/6 ".repeat(9000) + "Müller");
+        ds.setString(Tag.SelectorUCValue, VR.UC, "Müller", "ミュラー", "");
+        ds.setString(Tag.SelectorURValue, VR.UR, "urn:oid:1.2.3 ");
+        ds.setBytes(Tag.SelectorOVValue, VR.OV, le(16).putLong(0x0102030405060708L).putLong(-1L).array());
+        ds.setBytes(Tag.SelectorSVValue, VR.SV, le(24).putLong(Long.MIN_VALUE).putLong(-1L).putLong(Long.MAX_VALUE).array());
+        ds.setBytes(Tag.SelectorUVValue, VR.UV, le(16).putLong(-1L).putLong(Long.MIN_VALUE).array());
+        Attributes item = ds.newSequence(Tag.ReferencedSeriesSequence, 1).addNewItem();
+        item.setBytes(Tag.SelectorSVValue, VR.SV, le(8).putLong(-2L).array());
+        item.setBytes(Tag.ExtendedOffsetTable, VR.OV, le(8).putLong(1L << 40).array());
+        return ds;
+    }
+
+    private static final String[] SV_VALUES = {"-9223372036854775808", "-1", "9223372036854775807"};
+    private static final String[] UV_VALUES = {"18446744073709551615", "9223372036854775808"};
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99"})
+    void laterVrsRoundTripInEverySyntax(String ts) throws IOException {
+        Attributes ds = laterVrs();
+        byte[] file = write(FileMetaInformation.create("1.2.3.4.5.6", CT, ts), ds, EXPLICIT);
+        DicomInputStream dis = reader(file);
+        Attributes back = dis.readDataset();
+        assertThat(back).as(back.toString()).isEqualTo(ds);
+        for (int tag : new int[] {Tag.RetrieveURL, Tag.StrainDescription, Tag.SelectorUCValue, Tag.SelectorURValue,
+                Tag.SelectorOVValue, Tag.SelectorSVValue, Tag.SelectorUVValue})
+            assertThat(back.getVR(tag)).as(TagUtils.toString(tag)).isEqualTo(ds.getVR(tag));
+        assertThat(back.getStrings(Tag.SelectorSVValue)).containsExactly(SV_VALUES);
+        assertThat(back.getStrings(Tag.SelectorUVValue)).containsExactly(UV_VALUES);
+        assertThat(back.getStrings(Tag.SelectorOVValue)).containsExactly("72623859790382856", "18446744073709551615");
+        assertThat(back.getStrings(Tag.SelectorUCValue)).containsExactly("Müller", "ミュラー", "");
+        assertThat(back.getString(Tag.StrainDescription)).hasSize(9 * 8000 + 6).endsWith(" Müller");
+        assertThat(back.getString(Tag.SelectorURValue)).isEqualTo("urn:oid:1.2.3");
+        assertThat(back.getSequence(Tag.ReferencedSeriesSequence).get(0).getStrings(Tag.SelectorSVValue)).containsExactly("-2");
+        assertThat(write(dis.readFileMetaInformation(), back, EXPLICIT)).isEqualTo(file);
+    }
+
+    /** On the wire: explicit VR gives all five the 4-byte length form; big endian swaps each 64-bit word whole. */
+    @Test
+    void laterVrsAreEncodedPerPs35() throws IOException {
+        Attributes ds = laterVrs();
+        byte[] explicit = write(null, ds, EXPLICIT);
+        int sv = indexOf(explicit, new byte[] {0x72, 0x00, (byte) 0x82, 0x00, 'S', 'V', 0, 0, 24, 0, 0, 0});
+        assertThat(ByteBuffer.wrap(explicit, sv + 12, 8).order(ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(Long.MIN_VALUE);
+        int ucLength = ("C57BL/6 ".repeat(9000).length() + "Müller".getBytes(StandardCharsets.UTF_8).length + 1) & ~1;
+        indexOf(explicit, ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x0010)
+                .putShort((short) 0x0212).put((byte) 'U').put((byte) 'C').putShort((short) 0).putInt(ucLength).array());
+        for (String vr : new String[] {"OV", "UV", "UR"}) indexOf(explicit, new byte[] {vr.getBytes()[0], vr.getBytes()[1], 0, 0});
+
+        byte[] big = write(null, ds, BIG);
+        int bsv = indexOf(big, new byte[] {0x00, 0x72, 0x00, (byte) 0x82, 'S', 'V', 0, 0, 0, 0, 0, 24});
+        assertThat(ByteBuffer.wrap(big).order(ByteOrder.BIG_ENDIAN).getLong(bsv + 20)).isEqualTo(-1L);
+        assertThat(Arrays.copyOfRange(big, bsv + 12, bsv + 20)).containsExactly(0x80, 0, 0, 0, 0, 0, 0, 0);
+        int bov = indexOf(big, new byte[] {0x00, 0x72, 0x00, (byte) 0x81, 'O', 'V', 0, 0, 0, 0, 0, 16});
+        assertThat(Arrays.copyOfRange(big, bov + 12, bov + 20)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+
+        byte[] implicit = write(null, ds, IMPLICIT);
+        int isv = indexOf(implicit, new byte[] {0x72, 0x00, (byte) 0x82, 0x00, 24, 0, 0, 0});
+        assertThat(ByteBuffer.wrap(implicit, isv + 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(Long.MIN_VALUE);
+    }
+
+    /** pydicom, an independent reader, sees the same values in the files Miroir wrote, in every syntax. */
+    @Test
+    void pydicomReadsTheLaterVrsMiroirWrote(@TempDir Path dir) throws IOException {
+        PydicomCorpus.assumeInstalled();
+        List<String> files = new ArrayList<>();
+        for (String ts : new String[] {IMPLICIT, EXPLICIT, BIG, DEFLATED}) {
+            Path f = dir.resolve(ts + ".dcm");
+            Files.write(f, write(FileMetaInformation.create("1.2.3.4.5.6", CT, ts), laterVrs(), EXPLICIT));
+            files.add(f.toString());
+        }
+        String script = String.join("\n",
+                "import sys, json, pydicom",
+                "for path in sys.argv[1:]:",
+                "    ds = pydicom.dcmread(path)",
+                "    v = lambda e: [str(x) for x in e.value] if isinstance(e.value, (list, pydicom.multival.MultiValue)) else [str(e.value)]",
+                "    item = ds.ReferencedSeriesSequence[0]",
+                "    print(json.dumps({'sv': v(ds['SelectorSVValue']), 'uv': v(ds['SelectorUVValue']),",
+                "        'ov': ds.SelectorOVValue.hex(), 'uc': v(ds['SelectorUCValue']), 'strain': ds.StrainDescription,",
+                "        'url': ds.RetrieveURL, 'ur': ds.SelectorURValue, 'item_sv': v(item['SelectorSVValue']),",
+                "        'item_ov': item.ExtendedOffsetTable.hex(),",
+                "        'vrs': [ds[k].VR for k in ('SelectorOVValue', 'SelectorSVValue', 'SelectorUVValue', 'SelectorURValue', 'SelectorUCValue')]}))");
+        String[] lines = PydicomCorpus.python(script, files.toArray(String[]::new)).strip().split("\n");
+        assertThat(lines).hasSize(files.size());
+        Attributes ds = laterVrs();
+        for (int k = 0; k < lines.length; k++) {
+            JsonObject py = new JsonObject(lines[k]);
+            String at = files.get(k);
+            boolean bigEndian = at.endsWith(BIG + ".dcm"); // pydicom keeps OV values as the bytes it read
+            assertThat(py.getJsonArray("sv").getList()).as(at).containsExactly((Object[]) SV_VALUES);
+            assertThat(py.getJsonArray("uv").getList()).as(at).containsExactly((Object[]) UV_VALUES);
+            assertThat(py.getString("ov")).as(at)
+                    .isEqualTo(bigEndian ? "0102030405060708ffffffffffffffff" : "0807060504030201ffffffffffffffff");
+            assertThat(py.getJsonArray("uc").getList()).as(at).containsExactly("Müller", "ミュラー", "");
+            assertThat(py.getString("strain")).as(at).isEqualTo(ds.getString(Tag.StrainDescription));
+            assertThat(py.getString("url")).as(at).isEqualTo(ds.getString(Tag.RetrieveURL));
+            assertThat(py.getString("ur")).as(at).isEqualTo("urn:oid:1.2.3");
+            assertThat(py.getJsonArray("item_sv").getList()).as(at).containsExactly("-2");
+            assertThat(py.getString("item_ov")).as(at).isEqualTo(bigEndian ? "0000010000000000" : "0000000000010000");
+            assertThat(py.getJsonArray("vrs").getList()).as(at).containsExactly("OV", "SV", "UV", "UR", "UC");
+        }
     }
 
     @Test

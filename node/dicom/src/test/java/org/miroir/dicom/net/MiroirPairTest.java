@@ -18,19 +18,29 @@ import org.miroir.dicom.net.dimse.Dimse;
 import org.miroir.dicom.net.dimse.DimseResponse;
 import org.miroir.dicom.net.dimse.Status;
 import org.miroir.dicom.net.pdu.AAbort;
+import org.miroir.dicom.net.pdu.AAssociateAC;
 import org.miroir.dicom.net.pdu.AAssociateRJ;
 import org.miroir.dicom.net.pdu.AAssociateRQ;
+import org.miroir.dicom.net.pdu.AReleaseRP;
+import org.miroir.dicom.net.pdu.AReleaseRQ;
+import org.miroir.dicom.net.pdu.CommonExtendedNegotiation;
+import org.miroir.dicom.net.pdu.ExtendedNegotiation;
 import org.miroir.dicom.net.pdu.PDV;
 import org.miroir.dicom.net.pdu.PDataTF;
+import org.miroir.dicom.net.pdu.PresentationContextAC;
 import org.miroir.dicom.net.pdu.Pdu;
 import org.miroir.dicom.net.pdu.UserIdentityRQ;
+import org.miroir.dicom.net.pdu.UserInformation;
 import org.miroir.dicom.net.service.RetrieveItem;
 import org.miroir.dicom.net.service.RetrieveService;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -409,6 +419,69 @@ class MiroirPairTest {
         as.release().await(T, TimeUnit.SECONDS);
         assertRejected(request("MIROIR", UID.Verification).setUserIdentity(UserIdentityRQ.username("mallory", true)),
                 new AAssociateRJ(1, 1, 1));
+    }
+
+    /**
+     * PS3.7 D.3.3.5 on a real association. The SCP decodes each SOP class extended negotiation proposal (the
+     * association's request holds them as sent) and answers none: the sub-item is optional for the acceptor, and the
+     * Service Classes (PS3.4 B.3.1 storage, C.5.1.1 query) read no answer as none of their options, so the defaults
+     * apply. Hence never an answer for a SOP class that was not proposed, nor a common extended negotiation answer
+     * (D.3.3.6 exists in requests only); the association and its operations go on unaffected.
+     */
+    @Test
+    void extendedNegotiationProposalsAreDecodedAndLeftUnanswered() throws Exception {
+        byte[] storage = {2, 0, 0, 0, 1, 0};  // PS3.4 B.3.1.1: level 2, no signatures, coercion allowed
+        byte[] find = {1, 1};                 // PS3.4 C.5.1.1.2: relational queries, combined date-time matching
+        String findModel = UID.StudyRootQueryRetrieveInformationModelFind; // no presentation context proposed for it
+        CommonExtendedNegotiation common = new CommonExtendedNegotiation(CT, UID.Storage, List.of());
+        List<AAssociateRQ> received = new CopyOnWriteArrayList<>();
+        server.addListener(new AssociationListener() {
+            @Override
+            public void onAssociationOpened(Association as) { received.add(as.request()); }
+        });
+        Association as = connect(request("MIROIR", CT).addExtendedNegotiation(CT, storage)
+                .addExtendedNegotiation(findModel, find).addCommonExtendedNegotiation(common));
+        assertThat(as.accept().presentationContext(1).isAccepted()).isTrue();
+        assertThat(as.accept().userInformation().extendedNegotiations()).isEmpty();
+        assertThat(as.accept().userInformation().commonExtendedNegotiations()).isEmpty();
+        Attributes ds = ct("1.2.3.77", 64);
+        assertThat(as.cstore(CT, "1.2.3.77", null, DataSource.of(ds)).await(T, TimeUnit.SECONDS).status()).isZero();
+        as.release().await(T, TimeUnit.SECONDS);
+        // The SCP opened the association before it handled the C-STORE: its request is recorded by now.
+        assertThat(received).singleElement().satisfies(rq -> {
+            assertThat(rq.userInformation().extendedNegotiations())
+                    .containsExactly(new ExtendedNegotiation(CT, storage), new ExtendedNegotiation(findModel, find));
+            assertThat(rq.userInformation().commonExtendedNegotiations()).containsExactly(common);
+        });
+    }
+
+    /** The requestor's side: an acceptor that does answer (a scripted one; Miroir's and dcmtk's SCPs never do). */
+    @Test
+    void extendedNegotiationAnswerReachesTheRequestor() throws Exception {
+        byte[] proposed = {2, 0, 0, 0, 1, 0};
+        byte[] answer = {2, 0, 0, 0, 0, 0};   // level 2, coercion refused
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<AAssociateRQ> acceptor = CompletableFuture.supplyAsync(() -> {
+                try (RawPeer peer = new RawPeer(listening.accept(), (int) TimeUnit.SECONDS.toMillis(T))) {
+                    AAssociateRQ rq = (AAssociateRQ) peer.read().decode();
+                    UserInformation ui = new UserInformation(16384, "1.2.3.4", null, null, List.of(),
+                            List.of(new ExtendedNegotiation(CT, answer)), List.of(), null, null);
+                    peer.send(new AAssociateAC(1, rq.calledAETitle(), rq.callingAETitle(), UID.DICOMApplicationContext,
+                            List.of(new PresentationContextAC(1, PresentationContextAC.ACCEPTANCE, NATIVE[0])), ui));
+                    assertThat(peer.read().decode()).isInstanceOf(AReleaseRQ.class);
+                    peer.send(AReleaseRP.INSTANCE);
+                    return rq;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Association as = client.connect("127.0.0.1", listening.getLocalPort(),
+                    request("ACCEPTOR", CT).addExtendedNegotiation(CT, proposed)).await(T, TimeUnit.SECONDS);
+            assertThat(as.accept().userInformation().extendedNegotiationFor(CT)).isEqualTo(new ExtendedNegotiation(CT, answer));
+            as.release().await(T, TimeUnit.SECONDS);
+            assertThat(acceptor.get(T, TimeUnit.SECONDS).userInformation().extendedNegotiations())
+                    .containsExactly(new ExtendedNegotiation(CT, proposed));
+        }
     }
 
     @Test

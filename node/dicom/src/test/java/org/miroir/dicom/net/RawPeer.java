@@ -11,7 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 
-/** A blocking TCP peer for protocol tests: writes whatever bytes it is given and reads raw PDUs, every read bounded. */
+/** A blocking TCP peer (requestor or acceptor) for protocol tests: writes whatever bytes it is given and reads raw PDUs, every read bounded. */
 final class RawPeer implements AutoCloseable {
     /** A PDU as received: its type byte and body; type -1 when the connection closed. */
     record Raw(int type, byte[] body) {
@@ -25,7 +25,12 @@ final class RawPeer implements AutoCloseable {
     private final OutputStream out;
 
     RawPeer(int port, int readTimeoutMillis) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port), readTimeoutMillis);
+    }
+
+    /** Either end of a connection: one it opened, or one a test's ServerSocket accepted (a scripted acceptor). */
+    RawPeer(Socket socket, int readTimeoutMillis) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(readTimeoutMillis);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());

@@ -1,7 +1,5 @@
 package org.miroir.dicom.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,9 +34,12 @@ public final class Dcmtk {
         return Processes.isExecutableOnPath("dcmdump") && Processes.isExecutableOnPath("storescu");
     }
 
-    /** Skips the calling test (JUnit assumption) when dcmtk is missing; {@code ops/miroir test} installs it. */
+    /**
+     * Skips the calling test (JUnit assumption) when dcmtk is missing, or fails it when peers are
+     * {@linkplain Peers#required() required}; {@code ops/miroir test} installs it.
+     */
     public static void assumeInstalled() {
-        assumeTrue(isInstalled(), "dcmtk is not installed (apt-get install dcmtk, or run ops/miroir test): skipped");
+        Peers.assume(isInstalled(), "dcmtk (apt-get install dcmtk, or run ops/miroir test)");
     }
 
     /** Runs a dcmtk tool ({@code "storescu"}, {@code "dcmdump"}, ...) to completion within {@link #TIMEOUT}. */

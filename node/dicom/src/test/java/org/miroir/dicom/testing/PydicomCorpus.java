@@ -1,7 +1,5 @@
 package org.miroir.dicom.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,9 +37,12 @@ public final class PydicomCorpus {
         return Files.isExecutable(PYTHON) && Files.isDirectory(TEST_FILES) && Files.isDirectory(CHARSET_FILES);
     }
 
-    /** Skips the calling test when python3-pydicom is missing; {@code ops/miroir test} installs it. */
+    /**
+     * Skips the calling test when python3-pydicom is missing, or fails it when peers are
+     * {@linkplain Peers#required() required}; {@code ops/miroir test} installs it.
+     */
     public static void assumeInstalled() {
-        assumeTrue(isInstalled(), "python3-pydicom is not installed (apt-get install python3-pydicom, or run ops/miroir test): skipped");
+        Peers.assume(isInstalled(), "python3-pydicom (apt-get install python3-pydicom, or run ops/miroir test)");
     }
 
     /**

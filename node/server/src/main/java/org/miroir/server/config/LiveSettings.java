@@ -11,7 +11,6 @@ import org.miroir.cluster.config.SharedSection;
 import org.miroir.storage.metadata.DuplicatePolicy;
 
 import java.lang.System.Logger.Level;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -122,11 +121,9 @@ public final class LiveSettings {
      */
     public Set<String> allowedCallingAETitles(AeRegistry registry) {
         JsonArray accepted = (JsonArray) effective.get(Setting.ACCEPTED_CALLING_AE_TITLES);
-        Set<String> list = accepted == null ? null : new LinkedHashSet<>(accepted.getList().stream().map(Object::toString).toList());
-        if (!(Boolean) effective.get(Setting.RESTRICT_CALLING_AE_TITLES_TO_REGISTRY)) return list;
-        Set<String> allowed = new HashSet<>(registry.entries().keySet());
-        if (list != null) allowed.retainAll(list);
-        return Set.copyOf(allowed);
+        return NodeConfig.allowedCallingAETitles((Boolean) effective.get(Setting.RESTRICT_CALLING_AE_TITLES_TO_REGISTRY),
+                accepted == null ? null : new LinkedHashSet<>(accepted.getList().stream().map(Object::toString).toList()),
+                registry.entries().keySet());
     }
 
     /** Every setting's value now, and whether it comes from the cluster or the node's file. */

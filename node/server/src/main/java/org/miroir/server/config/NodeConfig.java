@@ -176,4 +176,20 @@ public record NodeConfig(
     private static String aeTitle(String aet) {
         return RemoteAe.checkAeTitle(aet);
     }
+
+    /** The calling AE titles this file allows (before any cluster-wide change), or null for any. */
+    public Set<String> allowedCallingAETitles() {
+        return allowedCallingAETitles(restrictCallingAETitlesToRegistry, acceptedCallingAETitles, aeRegistry.keySet());
+    }
+
+    /**
+     * The calling AE titles allowed to associate, or null for any (the development default): the accepted list
+     * ({@code null}: any), narrowed to the AE registry when calling AEs are restricted to it.
+     */
+    static Set<String> allowedCallingAETitles(boolean restrictToRegistry, Set<String> accepted, Set<String> registry) {
+        if (!restrictToRegistry) return accepted == null ? null : Set.copyOf(accepted);
+        Set<String> allowed = new java.util.HashSet<>(registry);
+        if (accepted != null) allowed.retainAll(accepted);
+        return Set.copyOf(allowed);
+    }
 }

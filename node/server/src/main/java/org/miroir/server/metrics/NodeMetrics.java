@@ -44,6 +44,10 @@ public final class NodeMetrics {
             "HTTP requests (DICOMweb, admin), by route template, method and status code.")
             .labelNames("route", "method", "code").buckets(LATENCY_BUCKETS).register(registry);
 
+    public final Counter eventLoopBlockingCalls = Counter.build("miroir_event_loop_blocking_calls_total",
+            "Object store calls made on an event loop thread, by call: a bug (each stalls that loop), never expected.")
+            .labelNames("call").register(registry);
+
     public final Counter orphanSweeps = Counter.build("miroir_orphan_sweeps_total",
             "Completed sweeps for objects that no index row points to.").register(registry);
     public final Counter orphansRemoved = Counter.build("miroir_orphan_objects_removed_total",

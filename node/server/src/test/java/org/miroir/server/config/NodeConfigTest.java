@@ -1,8 +1,10 @@
 package org.miroir.server.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.miroir.storage.metadata.DuplicatePolicy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,62 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NodeConfigTest {
     @TempDir
     Path tmp;
+
+    /** With no file and no flag: a development node, as the README and OPERATIONS.md say. */
+    @Test
+    void defaultsMakeADevelopmentNode() throws Exception {
+        NodeConfig c = NodeConfig.fromArgs();
+        assertThat(c.aeTitle()).isEqualTo("MIROIR");
+        assertThat(c.dicomPort()).isEqualTo(11112);
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.hl7Port()).isEqualTo(2575);
+        assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(c.dataDir().toAbsolutePath()).isEqualTo(Path.of("").toAbsolutePath().resolve("data"));
+        assertThat(c.allowedCallingAETitles()).as("any calling AE").isNull();
+        assertThat(c.duplicatePolicy()).isEqualTo(DuplicatePolicy.IGNORE);
+        assertThat(c.storage()).isEqualTo(new JsonObject());
+        assertThat(NodeConfig.defaults()).isEqualTo(c);
+    }
+
+    @Test
+    void flagsOverrideTheFile() throws Exception {
+        Path file = tmp.resolve("node.json");
+        Files.writeString(file, new JsonObject().put("aeTitle", "FROMFILE").put("dicomPort", 104).put("httpPort", 80)
+                .put("hl7Port", 2576).put("dataDir", "/srv/miroir").put("duplicatePolicy", "REJECT").encode());
+        NodeConfig c = NodeConfig.fromArgs("--config", file.toString(), "--ae-title", "FROMFLAG", "--hl7-port", "2600",
+                "--data-dir", tmp.toString(), "--bind", "127.0.0.1");
+        assertThat(c.aeTitle()).isEqualTo("FROMFLAG");
+        assertThat(c.hl7Port()).isEqualTo(2600);
+        assertThat(c.dataDir()).isEqualTo(tmp);
+        assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.dicomPort()).as("from the file").isEqualTo(104);
+        assertThat(c.httpPort()).isEqualTo(80);
+        assertThat(c.duplicatePolicy()).isEqualTo(DuplicatePolicy.REJECT);
+        assertThatThrownBy(() -> NodeConfig.fromArgs("--hl7-port", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--hl7-port");
+        assertThatThrownBy(() -> NodeConfig.fromArgs("--hl7-port", "70000")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NodeConfig.fromArgs("--nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown flag");
+    }
+
+    /** The production setting: calling AEs restricted to the registry, optionally narrowed further by the list. */
+    @Test
+    void callingAETitlesRestrictedToTheRegistry() {
+        JsonObject registry = new JsonObject().put("CT1", new JsonObject().put("host", "10.0.0.1").put("port", 104))
+                .put("WS1", new JsonObject().put("host", "10.0.0.2").put("port", 11112));
+        assertThat(NodeConfig.fromJson(new JsonObject().put("aeRegistry", registry)).allowedCallingAETitles())
+                .as("a registry alone restricts nothing").isNull();
+        assertThat(NodeConfig.fromJson(new JsonObject().put("aeRegistry", registry)
+                .put("restrictCallingAETitlesToRegistry", true)).allowedCallingAETitles()).containsExactlyInAnyOrder("CT1", "WS1");
+        assertThat(NodeConfig.fromJson(new JsonObject().put("aeRegistry", registry)
+                .put("restrictCallingAETitlesToRegistry", true).put("acceptedCallingAETitles", new JsonArray().add("WS1").add("OTHER")))
+                .allowedCallingAETitles()).containsExactly("WS1");
+        assertThat(NodeConfig.fromJson(new JsonObject().put("acceptedCallingAETitles", new JsonArray().add("OTHER")))
+                .allowedCallingAETitles()).containsExactly("OTHER");
+        assertThat(NodeConfig.fromJson(new JsonObject().put("restrictCallingAETitlesToRegistry", true))
+                .allowedCallingAETitles()).as("an empty registry admits no one").isEmpty();
+    }
 
     @Test
     void storageFlagsChooseDriversAndTheirSettings() throws Exception {

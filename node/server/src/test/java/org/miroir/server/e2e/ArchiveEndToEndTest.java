@@ -1,7 +1,10 @@
 package org.miroir.server.e2e;
 
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -19,8 +22,10 @@ import org.miroir.dicom.testing.ManagedProcess;
 import org.miroir.dicom.testing.Processes;
 import org.miroir.dicom.testing.PydicomCorpus;
 import org.miroir.dicom.testing.SyntheticStudies;
+import org.miroir.server.web.DicomWebClient;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,15 +41,18 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Step 2 "done when" 1, DIMSE half: a node started by {@code ops/miroir run}; storescu of the pydicom corpus (its
- * readable native files, one per SOP Instance UID) and of a generated multi-patient data set; findscu at every level
- * of both roots finds exactly what the generator made; movescu to a dcmtk storescp (from the node's AE registry) and
- * getscu bring back data sets equal element by element to what was sent. Runs once per storage configuration
- * (step 3 "done when" 2): embedded, and Cassandra + Ceph RADOS in a fresh keyspace and namespace.
+ * Step 2 "done when" 1: a node started by {@code ops/miroir run}; storescu of the pydicom corpus (its readable native
+ * files, one per SOP Instance UID) and of a generated multi-patient data set, STOW-RS of another generated study;
+ * findscu at every level of both roots finds exactly what was stored (the generators' own lists); movescu to a dcmtk
+ * storescp (from the node's AE registry) and getscu bring back data sets equal element by element to what was sent,
+ * and WADO-RS the STOW-RS instances byte for byte and the storescu ones element by element. Runs once per storage
+ * configuration (step 3 "done when" 2): embedded, and Cassandra + Ceph RADOS in a fresh keyspace and namespace.
+ * Last, no object store call of all that ran on an event loop thread.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @ParameterizedClass(name = "storage {0}")
 @ValueSource(strings = {StorageBackends.EMBEDDED, StorageBackends.CASSANDRA_RADOS})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ArchiveEndToEndTest {
     @TempDir
     static Path root;
@@ -57,16 +65,19 @@ class ArchiveEndToEndTest {
     static ManagedProcess storescp;
     static Path storescpDir;
     static SyntheticStudies gen;
-    /** Sent file per SOP Instance UID: the generated set and the corpus files the node accepted. */
+    /** Stored by STOW-RS: one patient, one study, patient IDs apart from {@link #gen}'s. */
+    static SyntheticStudies stowed;
+    /** Sent file per SOP Instance UID: the generated sets and the corpus files the node accepted. */
     static final Map<String, Path> sent = new LinkedHashMap<>();
-    static final Set<String> corpusStudies = new HashSet<>();
+    /** The studies stored besides {@link #gen}'s: the corpus files' and {@link #stowed}'s. */
+    static final Set<String> otherStudies = new HashSet<>();
 
     @BeforeParameterizedClassInvocation
-    static void startAndStore(String storage) throws IOException {
+    static void startAndStore(String storage) throws IOException, InterruptedException {
         Dcmtk.assumeInstalled();
         PydicomCorpus.assumeInstalled();
         sent.clear();
-        corpusStudies.clear();
+        otherStudies.clear();
         tmp = Files.createDirectories(root.resolve(storage));
         int scpPort = FreePorts.next();
         storescpDir = Files.createDirectories(tmp.resolve("storescp"));
@@ -89,13 +100,22 @@ class ArchiveEndToEndTest {
             if ("Success".equals(corpusResults.get(f))) {
                 Attributes ds = Scu.read(f);
                 sent.put(ds.getString(Tag.SOPInstanceUID), f);
-                corpusStudies.add(ds.getString(Tag.StudyInstanceUID));
+                otherStudies.add(ds.getString(Tag.StudyInstanceUID));
             } else {
                 refused.add(f);
             }
         }
         System.out.println("corpus: " + (corpus.size() - refused.size()) + " stored, not stored: " + refused);
         assertThat(corpus.size() - refused.size()).as("corpus files stored").isGreaterThan(30);
+
+        stowed = SyntheticStudies.builder().seed(20240612).patients(1).studiesPerPatient(1).seriesPerStudy(2)
+                .instancesPerSeries(2).rows(16).columns(16).modalities("MR").build();
+        List<Path> stowFiles = stowed.writeAll(tmp.resolve("stowed"), UID.ExplicitVRLittleEndian);
+        String study = stowed.studies().get(0).studyInstanceUid();
+        HttpResponse<byte[]> stow = node.web().stow("/dicom-web/studies/" + study, stowFiles);
+        assertThat(stow.statusCode()).as("STOW-RS %s\n%s", new String(stow.body()), node.output()).isEqualTo(200);
+        for (int i = 0; i < stowFiles.size(); i++) sent.put(stowed.instances().get(i).sopInstanceUid(), stowFiles.get(i));
+        otherStudies.add(study);
     }
 
     /** Native (not encapsulated) corpus files our reader parses, the first of each SOP Instance UID. */
@@ -126,6 +146,45 @@ class ArchiveEndToEndTest {
         if (storescp != null) storescp.close();
         node = null;
         storescp = null;
+    }
+
+    /** STOW-RS stores each part as received, so WADO-RS returns it byte for byte; a C-STORE's data set element by element. */
+    @Test
+    void wadoRsReturnsWhatWasStored() throws Exception {
+        DicomWebClient web = node.web();
+        String study = stowed.studies().get(0).studyInstanceUid();
+        HttpResponse<byte[]> r = web.get("/dicom-web/studies/" + study, "multipart/related; type=\"application/dicom\"");
+        assertThat(r.statusCode()).isEqualTo(200);
+        Map<String, Path> got = Scu.bySopInstanceUid(parts(r, "wado-stowed"));
+        assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(stowed.instances().stream()
+                .map(SyntheticStudies.Instance::sopInstanceUid).toList());
+        for (Map.Entry<String, Path> e : got.entrySet())
+            assertThat(Files.readAllBytes(e.getValue())).as(e.getKey()).isEqualTo(Files.readAllBytes(sent.get(e.getKey())));
+
+        SyntheticStudies.Series se = gen.series().get(2);
+        r = web.get("/dicom-web/studies/" + se.study().studyInstanceUid() + "/series/" + se.seriesInstanceUid(), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertSameAsSent(Scu.bySopInstanceUid(parts(r, "wado-stored")), instancesOf(se));
+    }
+
+    /** The parts of a WADO-RS answer, each written to a file of a new folder {@code name}. */
+    private static Path parts(HttpResponse<byte[]> r, String name) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        List<DicomWebClient.Part> parts = DicomWebClient.parts(r);
+        for (int i = 0; i < parts.size(); i++) Files.write(dir.resolve(i + ".dcm"), parts.get(i).body());
+        return dir;
+    }
+
+    /** Runs after every other test of the class, which between them used every object store call of the node. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void noObjectStoreCallRanOnAnEventLoop() throws IOException {
+        // A sweep lists the objects too (none is an orphan: the grace period is the default 10 minutes).
+        assertThat(node.post("/admin/orphan-sweep").statusCode()).isEqualTo(200);
+        String scrape = node.get("/metrics").body();
+        assertThat(scrape).contains("# TYPE miroir_event_loop_blocking_calls_total counter");
+        assertThat(ArchiveNode.metricIn(scrape, "miroir_event_loop_blocking_calls_total"))
+                .as("object store calls on an event loop\n%s", scrape).isZero();
     }
 
     private static String token() {
@@ -165,7 +224,7 @@ class ArchiveEndToEndTest {
     void studyRootFindsEveryLevelAndEverythingStored() throws IOException {
         List<Attributes> all = Scu.find(node.dicomPort, Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
                 "StudyInstanceUID", "ModalitiesInStudy");
-        Set<String> expected = new HashSet<>(corpusStudies);
+        Set<String> expected = new HashSet<>(otherStudies);
         gen.studies().forEach(s -> expected.add(s.studyInstanceUid()));
         assertThat(Scu.values(all, Tag.StudyInstanceUID)).isEqualTo(expected);
 
@@ -229,7 +288,7 @@ class ArchiveEndToEndTest {
      */
     @Test
     void findHonoursCancel() {
-        int studies = corpusStudies.size() + gen.studies().size();
+        int studies = otherStudies.size() + gen.studies().size();
         Processes.Result r = Dcmtk.run("findscu", "-v", "-S", "-aec", ArchiveNode.AE_TITLE, "--cancel", "1",
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "127.0.0.1", String.valueOf(node.dicomPort));
         assertThat(r.ok()).as(r.describe()).isTrue();
@@ -247,7 +306,7 @@ class ArchiveEndToEndTest {
         Processes.Result r = Scu.move(node.dicomPort, Scu.PATIENT_ROOT, "STORESCP", "QueryRetrieveLevel=PATIENT",
                 "PatientID=" + first.patientId());
         assertThat(r.ok()).as(r.describe()).isTrue();
-        Set<String> studies = new HashSet<>(corpusStudies);
+        Set<String> studies = new HashSet<>(otherStudies);
         gen.studies().stream().filter(s -> s.patient() != first).forEach(s -> studies.add(s.studyInstanceUid()));
         for (String study : studies) {
             r = Scu.move(node.dicomPort, Scu.STUDY_ROOT, "STORESCP", "QueryRetrieveLevel=STUDY", "StudyInstanceUID=" + study);

@@ -3,6 +3,7 @@ package org.miroir.server.e2e;
 import io.vertx.core.json.JsonObject;
 import org.miroir.dicom.testing.FreePorts;
 import org.miroir.dicom.testing.ManagedProcess;
+import org.miroir.server.web.DicomWebClient;
 
 import java.io.IOException;
 import java.net.URI;
@@ -100,14 +101,29 @@ final class ArchiveNode implements AutoCloseable {
         }
     }
 
-    /** A counter's value from /metrics (summed over its labels), 0 when absent. */
-    double metric(String name) throws IOException {
+    /**
+     * A metric's value from /metrics, summed over the samples named {@code name} whose labels include every one of
+     * {@code labels} (each written as in the exposition format, {@code operation="C_STORE_RQ"}); 0 when none.
+     */
+    double metric(String name, String... labels) throws IOException {
+        return metricIn(get("/metrics").body(), name, labels);
+    }
+
+    /** {@link #metric(String, String...)} of a scrape already taken. */
+    static double metricIn(String scrape, String name, String... labels) {
         double sum = 0;
-        for (String line : get("/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{"))
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith(name + " ") && !line.startsWith(name + "{")) continue;
+            String labelSet = line.startsWith(name + "{") ? line.substring(name.length(), line.lastIndexOf('}') + 1) : "";
+            if (java.util.Arrays.stream(labels).allMatch(l -> labelSet.contains(l)))
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
         return sum;
+    }
+
+    /** A DICOMweb client for this node. */
+    DicomWebClient web() {
+        return new DicomWebClient("http://127.0.0.1:" + httpPort);
     }
 
     String output() { return process.output(); }

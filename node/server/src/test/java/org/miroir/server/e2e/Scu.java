@@ -63,13 +63,18 @@ final class Scu {
      * it was not sent.
      */
     static Map<Path, String> store(int port, List<Path> files, String... options) {
+        return storeResults(storeOutput(port, files, options));
+    }
+
+    /** The storescu run of {@link #store}: its verbose output, with the text of each response's status. */
+    static String storeOutput(int port, List<Path> files, String... options) {
         List<String> args = new ArrayList<>(List.of("-v", "-aec", ArchiveNode.AE_TITLE, "-nh", "-R"));
         args.addAll(List.of(options));
         args.addAll(List.of("127.0.0.1", String.valueOf(port)));
         files.forEach(f -> args.add(f.toString()));
         Processes.Result r = Dcmtk.run(Duration.ofMinutes(3), "storescu", args);
         assertThat(r.timedOut()).as("storescu timed out").isFalse();
-        return storeResults(r.stdout());
+        return r.stdout();
     }
 
     /** Per file, the status word of the C-STORE response storescu logged after "Sending file" (verbose output). */

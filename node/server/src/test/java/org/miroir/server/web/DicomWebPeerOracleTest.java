@@ -3,7 +3,6 @@ package org.miroir.server.web;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +53,7 @@ class DicomWebPeerOracleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(OrthancPeer.isInstalled(), "needs Debian packages orthanc and orthanc-dicomweb");
+        OrthancPeer.assumeInstalled();
         PydicomCorpus.assumeInstalled();
         miroir = WebNode.start(dir.resolve("miroir"));
         orthanc = OrthancPeer.start(dir.resolve("orthanc"));

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.miroir.dicom.testing.FreePorts;
 import org.miroir.dicom.testing.ManagedProcess;
+import org.miroir.dicom.testing.Peers;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,8 +38,10 @@ final class OrthancPeer implements AutoCloseable {
         this.process = process;
     }
 
-    static boolean isInstalled() {
-        return Files.isExecutable(BINARY) && Files.exists(PLUGINS.resolve("libOrthancDicomWeb.so"));
+    /** Skips the calling test when Orthanc is missing, or fails it when peers are required (ops/miroir test, CI). */
+    static void assumeInstalled() {
+        Peers.assume(Files.isExecutable(BINARY) && Files.exists(PLUGINS.resolve("libOrthancDicomWeb.so")),
+                "Orthanc with its DICOMweb plugin (apt-get install orthanc orthanc-dicomweb, or run ops/miroir test)");
     }
 
     static OrthancPeer start(Path dir) throws IOException, InterruptedException {

@@ -61,6 +61,11 @@ public final class CassandraMetadataStore implements MetadataStore {
 
     /** Connects, creates or migrates the schema, prepares the statements. */
     static CassandraMetadataStore open(CassandraSettings cfg) {
+        return open(cfg, Schema.MIGRATIONS);
+    }
+
+    /** As {@link #open(CassandraSettings)}, the keyspace brought to the last of {@code migrations} (for tests). */
+    static CassandraMetadataStore open(CassandraSettings cfg, List<Schema.Migration> migrations) {
         CqlSession session;
         try {
             session = Driver.connect(cfg);
@@ -69,7 +74,7 @@ public final class CassandraMetadataStore implements MetadataStore {
                     e);
         }
         try {
-            int partitions = Schema.migrate(session, cfg);
+            int partitions = Schema.migrate(session, cfg, migrations);
             return new CassandraMetadataStore(session, cfg, partitions);
         } catch (RuntimeException e) {
             session.close();

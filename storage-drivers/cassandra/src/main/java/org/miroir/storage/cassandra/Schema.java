@@ -22,8 +22,9 @@ import org.miroir.storage.StorageException;
  * without a fixed id could leave replicas disagreeing on the table's identity.
  */
 final class Schema {
-    /** The schema version this code reads and writes. */
-    static final int VERSION = 2;
+    /** One numbered step of the schema: idempotent statements ({@code %s} is the keyspace), then its version row. */
+    record Migration(int version, String description, List<String> statements) {}
+
     private static final String COMPONENT = "metadata";
     private static final System.Logger LOG = System.getLogger(Schema.class.getName());
 
@@ -89,8 +90,19 @@ final class Schema {
             CREATE TABLE IF NOT EXISTS %s.config_entry (section text, key text, value text, updated_at timestamp,
               PRIMARY KEY ((section), key))""");
 
-    /** Applies missing migrations; returns the journal partition count fixed for this keyspace. */
-    static int migrate(CqlSession s, CassandraSettings cfg) {
+    /** Every migration in order; a keyspace is at the highest version recorded in its {@code schema_version}. */
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "patients, studies, series, instances, claims, journal", V1),
+            new Migration(2, "cluster-wide configuration entries", V2));
+    /** The schema version this code reads and writes. */
+    static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+
+    /**
+     * Applies the migrations the keyspace lacks, in order, up to the last of {@code migrations} (tests give a prefix,
+     * or more, of the real list); returns the journal partition count fixed for this keyspace.
+     */
+    static int migrate(CqlSession s, CassandraSettings cfg, List<Migration> migrations) {
+        int latest = migrations.get(migrations.size() - 1).version();
         String ks = cfg.keyspace();
         ddl(s, cfg, "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + cfg.replication());
         ddl(s, cfg, withId(ks, "schema_version", "CREATE TABLE IF NOT EXISTS %s.schema_version (component text, "
@@ -102,12 +114,11 @@ final class Schema {
 
         long deadline = System.nanoTime() + cfg.schemaTimeout().toNanos();
         String owner = UUID.randomUUID().toString();
-        while (applied(s, cfg).last() < VERSION) {
+        while (applied(s, cfg).last() < latest) {
             if (lock(s, cfg, owner)) {
                 try {
                     TreeSet<Integer> done = applied(s, cfg);
-                    if (!done.contains(1)) apply(s, cfg, 1, "patients, studies, series, instances, claims, journal", V1);
-                    if (!done.contains(2)) apply(s, cfg, 2, "cluster-wide configuration entries", V2);
+                    for (Migration m : migrations) if (!done.contains(m.version())) apply(s, cfg, m);
                 } finally {
                     s.execute(SimpleStatement.newInstance("DELETE FROM " + ks + ".schema_lock WHERE name = "
                             + "'migrate' IF owner = ?", owner).setSerialConsistencyLevel(cfg.serialConsistency())
@@ -120,23 +131,22 @@ final class Schema {
                 sleep(500);
             }
         }
-        if (applied(s, cfg).last() > VERSION)
+        if (applied(s, cfg).last() > latest)
             throw new StorageException("keyspace " + ks + " has schema version " + applied(s, cfg).last()
-                    + ", newer than this node's " + VERSION + ": upgrade the node");
+                    + ", newer than this node's " + latest + ": upgrade the node");
         return journalPartitions(s, cfg);
     }
 
-    private static void apply(CqlSession s, CassandraSettings cfg, int version, String description,
-            List<String> statements) {
+    private static void apply(CqlSession s, CassandraSettings cfg, Migration m) {
         String ks = cfg.keyspace();
-        for (String stmt : statements) {
+        for (String stmt : m.statements()) {
             String table = tableOf(stmt);
             ddl(s, cfg, table == null ? String.format(stmt, ks) : withId(ks, table, stmt));
         }
         s.execute(SimpleStatement.newInstance("INSERT INTO " + ks + ".schema_version (component, version, "
-                + "description, applied_at) VALUES (?, ?, ?, ?)", COMPONENT, version, description, Instant.now())
+                + "description, applied_at) VALUES (?, ?, ?, ?)", COMPONENT, m.version(), m.description(), Instant.now())
                 .setConsistencyLevel(cfg.writeConsistency()));
-        LOG.log(Level.INFO, "keyspace {0}: applied schema migration {1} ({2})", ks, version, description);
+        LOG.log(Level.INFO, "keyspace {0}: applied schema migration {1} ({2})", ks, m.version(), m.description());
     }
 
     private static TreeSet<Integer> applied(CqlSession s, CassandraSettings cfg) {

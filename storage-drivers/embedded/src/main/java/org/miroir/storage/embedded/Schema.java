@@ -13,125 +13,130 @@ import java.util.List;
  * are maintained by the writer so study-level queries read one row per study.
  */
 final class Schema {
-    /** Migration {@code n} (from 1) takes the schema from version {@code n-1} to {@code n}. */
-    private static final List<String[]> MIGRATIONS = List.of(Schema.v1(), Schema.v2());
-    static final int VERSION = MIGRATIONS.size();
+    /** One numbered step of the schema: its statements run in one transaction that also records its version. */
+    record Migration(int version, String description, List<String> statements) {}
 
-    private static String[] v1() {
-        return new String[] {
-            """
-            CREATE TABLE patient (
-              pk INTEGER PRIMARY KEY,
-              patient_id TEXT NOT NULL,
-              issuer TEXT NOT NULL,
-              name TEXT, name_fold TEXT,
-              birth_date TEXT, birth_date_n TEXT,
-              sex TEXT,
-              attrs BLOB,
-              UNIQUE (patient_id, issuer))""",
-            "CREATE INDEX patient_name ON patient (name)",
-            "CREATE INDEX patient_name_fold ON patient (name_fold)",
-            "CREATE INDEX patient_birth_date ON patient (birth_date_n)",
-            """
-            CREATE TABLE study (
-              pk INTEGER PRIMARY KEY,
-              patient_fk INTEGER NOT NULL,
-              study_uid TEXT NOT NULL UNIQUE,
-              study_date TEXT, study_date_n TEXT,
-              study_time TEXT, study_time_n TEXT,
-              accession TEXT,
-              referring TEXT, referring_fold TEXT,
-              description TEXT,
-              study_id TEXT,
-              modalities TEXT,
-              num_series INTEGER NOT NULL DEFAULT 0,
-              num_instances INTEGER NOT NULL DEFAULT 0,
-              attrs BLOB)""",
-            "CREATE INDEX study_patient ON study (patient_fk)",
-            "CREATE INDEX study_date ON study (study_date_n, study_time_n)",
-            "CREATE INDEX study_accession ON study (accession)",
-            "CREATE INDEX study_referring_fold ON study (referring_fold)",
-            """
-            CREATE TABLE series (
-              pk INTEGER PRIMARY KEY,
-              study_fk INTEGER NOT NULL,
-              series_uid TEXT NOT NULL,
-              modality TEXT,
-              series_number INTEGER,
-              description TEXT,
-              body_part TEXT,
-              pps_date TEXT, pps_date_n TEXT,
-              pps_time TEXT, pps_time_n TEXT,
-              num_instances INTEGER NOT NULL DEFAULT 0,
-              attrs BLOB,
-              UNIQUE (study_fk, series_uid))""",
-            "CREATE INDEX series_uid ON series (series_uid)",
-            "CREATE INDEX series_modality ON series (modality, study_fk)",
-            """
-            CREATE TABLE instance (
-              pk INTEGER PRIMARY KEY,
-              series_fk INTEGER NOT NULL,
-              sop_uid TEXT NOT NULL UNIQUE,
-              sop_class TEXT NOT NULL,
-              instance_number INTEGER,
-              transfer_syntax TEXT NOT NULL,
-              object_key TEXT NOT NULL,
-              size INTEGER NOT NULL,
-              sha256 TEXT NOT NULL,
-              stored_at INTEGER NOT NULL,
-              attrs BLOB)""",
-            "CREATE INDEX instance_series ON instance (series_fk)",
-            "CREATE INDEX instance_object_key ON instance (object_key)",
-            // AUTOINCREMENT: positions are never reused, even after the journal was trimmed empty.
-            """
-            CREATE TABLE journal (
-              seq INTEGER PRIMARY KEY AUTOINCREMENT,
-              recorded_at INTEGER NOT NULL,
-              op TEXT NOT NULL,
-              study_uid TEXT NOT NULL,
-              series_uid TEXT,
-              sop_uid TEXT,
-              object_key TEXT,
-              size INTEGER,
-              sha256 TEXT)""",
-        };
-    }
+    private static final List<String> V1 = List.of(
+        """
+        CREATE TABLE patient (
+          pk INTEGER PRIMARY KEY,
+          patient_id TEXT NOT NULL,
+          issuer TEXT NOT NULL,
+          name TEXT, name_fold TEXT,
+          birth_date TEXT, birth_date_n TEXT,
+          sex TEXT,
+          attrs BLOB,
+          UNIQUE (patient_id, issuer))""",
+        "CREATE INDEX patient_name ON patient (name)",
+        "CREATE INDEX patient_name_fold ON patient (name_fold)",
+        "CREATE INDEX patient_birth_date ON patient (birth_date_n)",
+        """
+        CREATE TABLE study (
+          pk INTEGER PRIMARY KEY,
+          patient_fk INTEGER NOT NULL,
+          study_uid TEXT NOT NULL UNIQUE,
+          study_date TEXT, study_date_n TEXT,
+          study_time TEXT, study_time_n TEXT,
+          accession TEXT,
+          referring TEXT, referring_fold TEXT,
+          description TEXT,
+          study_id TEXT,
+          modalities TEXT,
+          num_series INTEGER NOT NULL DEFAULT 0,
+          num_instances INTEGER NOT NULL DEFAULT 0,
+          attrs BLOB)""",
+        "CREATE INDEX study_patient ON study (patient_fk)",
+        "CREATE INDEX study_date ON study (study_date_n, study_time_n)",
+        "CREATE INDEX study_accession ON study (accession)",
+        "CREATE INDEX study_referring_fold ON study (referring_fold)",
+        """
+        CREATE TABLE series (
+          pk INTEGER PRIMARY KEY,
+          study_fk INTEGER NOT NULL,
+          series_uid TEXT NOT NULL,
+          modality TEXT,
+          series_number INTEGER,
+          description TEXT,
+          body_part TEXT,
+          pps_date TEXT, pps_date_n TEXT,
+          pps_time TEXT, pps_time_n TEXT,
+          num_instances INTEGER NOT NULL DEFAULT 0,
+          attrs BLOB,
+          UNIQUE (study_fk, series_uid))""",
+        "CREATE INDEX series_uid ON series (series_uid)",
+        "CREATE INDEX series_modality ON series (modality, study_fk)",
+        """
+        CREATE TABLE instance (
+          pk INTEGER PRIMARY KEY,
+          series_fk INTEGER NOT NULL,
+          sop_uid TEXT NOT NULL UNIQUE,
+          sop_class TEXT NOT NULL,
+          instance_number INTEGER,
+          transfer_syntax TEXT NOT NULL,
+          object_key TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          sha256 TEXT NOT NULL,
+          stored_at INTEGER NOT NULL,
+          attrs BLOB)""",
+        "CREATE INDEX instance_series ON instance (series_fk)",
+        "CREATE INDEX instance_object_key ON instance (object_key)",
+        // AUTOINCREMENT: positions are never reused, even after the journal was trimmed empty.
+        """
+        CREATE TABLE journal (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          recorded_at INTEGER NOT NULL,
+          op TEXT NOT NULL,
+          study_uid TEXT NOT NULL,
+          series_uid TEXT,
+          sop_uid TEXT,
+          object_key TEXT,
+          size INTEGER,
+          sha256 TEXT)""");
 
     /** The cluster-wide configuration: AE registry, shared settings. */
-    private static String[] v2() {
-        return new String[] {
-            """
-            CREATE TABLE config_entry (
-              section TEXT NOT NULL,
-              key TEXT NOT NULL,
-              value TEXT NOT NULL,
-              updated_at INTEGER NOT NULL,
-              PRIMARY KEY (section, key))""",
-        };
-    }
+    private static final List<String> V2 = List.of(
+        """
+        CREATE TABLE config_entry (
+          section TEXT NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (section, key))""");
+
+    /** Every migration in order; an index is at the version of the last one applied ({@code PRAGMA user_version}). */
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "patients, studies, series, instances, journal", V1),
+            new Migration(2, "cluster-wide configuration entries", V2));
+    /** The schema version this code reads and writes. */
+    static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
     private Schema() {}
 
-    /** Creates the schema in an empty database, migrates an older one, refuses a newer one. */
-    static void apply(Connection c) throws SQLException {
+    /**
+     * Brings the index to the last of {@code migrations}: an empty database gets all of them, an older index the ones
+     * it lacks, in order, each in a transaction of its own (a crash leaves it at the last one committed); a newer
+     * index is refused.
+     */
+    static void apply(Connection c, List<Migration> migrations) throws SQLException {
+        int latest = migrations.get(migrations.size() - 1).version();
         try (Statement s = c.createStatement()) {
             int version;
             try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
                 version = rs.next() ? rs.getInt(1) : 0;
             }
-            if (version == VERSION) return;
-            if (version > VERSION)
-                throw new SQLException("index schema version " + version + " is newer than this driver's " + VERSION);
-            s.execute("BEGIN IMMEDIATE");
-            try {
-                for (int v = version + 1; v <= VERSION; v++) {
-                    for (String ddl : MIGRATIONS.get(v - 1)) s.execute(ddl);
+            if (version > latest)
+                throw new SQLException("index schema version " + version + " is newer than this driver's " + latest);
+            for (Migration m : migrations) {
+                if (m.version() <= version) continue;
+                s.execute("BEGIN IMMEDIATE");
+                try {
+                    for (String ddl : m.statements()) s.execute(ddl);
+                    s.execute("PRAGMA user_version = " + m.version());
+                    s.execute("COMMIT");
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
                 }
-                s.execute("PRAGMA user_version = " + VERSION);
-                s.execute("COMMIT");
-            } catch (SQLException e) {
-                s.execute("ROLLBACK");
-                throw e;
             }
         }
     }

@@ -89,14 +89,19 @@ public final class SqliteMetadataStore implements MetadataStore {
         this.reads = new ReadPool(db, s.readThreads(), s.readQueue());
     }
 
-    /** Opens (creating if needed) the index under {@code dir}. */
+    /** Opens (creating or migrating it if needed) the index under {@code dir}. */
     public static SqliteMetadataStore open(Path dir, Settings settings) {
+        return open(dir, settings, Schema.MIGRATIONS);
+    }
+
+    /** Opens the index brought to the last of {@code migrations} (tests give a prefix, or more, of the real list). */
+    static SqliteMetadataStore open(Path dir, Settings settings, List<Schema.Migration> migrations) {
         Path db = dir.resolve("index.db");
         Connection c = null;
         try {
             Files.createDirectories(dir);
             c = Sqlite.openWriter(db);
-            Schema.apply(c);
+            Schema.apply(c, migrations);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA optimize = 0x10002");
             }

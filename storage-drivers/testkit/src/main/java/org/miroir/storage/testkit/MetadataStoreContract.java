@@ -119,7 +119,7 @@ public abstract class MetadataStoreContract {
     }
 
     /** Every page of a query, following tokens (bounded so a broken token cannot loop forever). */
-    protected <T> List<T> allPages(Query q, Function<Query, CompletionStage<Page<T>>> find) {
+    protected static <T> List<T> allPages(Query q, Function<Query, CompletionStage<Page<T>>> find) {
         List<T> out = new ArrayList<>();
         Query page = q;
         for (int pages = 0; ; pages++) {
@@ -144,6 +144,10 @@ public abstract class MetadataStoreContract {
 
     /** Every journal entry of every partition, in order per partition. */
     protected List<JournalEntry> journal(Predicate<JournalEntry> which) {
+        return journal(store, which);
+    }
+
+    protected static List<JournalEntry> journal(MetadataStore store, Predicate<JournalEntry> which) {
         List<JournalEntry> out = new ArrayList<>();
         for (int p = 0; p < store.journalPartitions(); p++) {
             String after = null;

@@ -24,6 +24,7 @@ import org.miroir.dicom.net.service.FileStoreHandler;
 import org.miroir.dicom.testing.Dcmtk;
 import org.miroir.dicom.testing.FreePorts;
 import org.miroir.dicom.testing.ManagedProcess;
+import org.miroir.dicom.testing.Peers;
 import org.miroir.dicom.testing.PydicomCorpus;
 
 import java.nio.file.Files;
@@ -77,7 +78,8 @@ class MiroirScuInteropTest {
 
     private static List<Part10File> dcmtkReadable() {
         List<Part10File> out = new ArrayList<>();
-        for (Path p : PydicomCorpus.isInstalled() ? PydicomCorpus.part10Files() : List.<Path>of()) {
+        boolean corpus = Peers.present(PydicomCorpus.isInstalled(), "python3-pydicom");
+        for (Path p : corpus ? PydicomCorpus.part10Files() : List.<Path>of()) {
             // storescu's own criterion: dcmtk must find the SOP Class and Instance UIDs in the data set, as UI.
             var dump = Dcmtk.run("dcmdump", "-q", "+P", "SOPClassUID", "+P", "SOPInstanceUID", p.toString());
             if (!dump.ok() || !dump.stdout().contains("(0008,0016) UI") || !dump.stdout().contains("(0008,0018) UI")) {

@@ -1,0 +1,115 @@
+package org.miroir.storage.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.miroir.storage.testkit.MetadataStoreContract.allPages;
+import static org.miroir.storage.testkit.MetadataStoreContract.await;
+import static org.miroir.storage.testkit.MetadataStoreContract.journal;
+import static org.miroir.storage.testkit.MetadataStoreContract.scoped;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.miroir.storage.StorageException;
+import org.miroir.storage.metadata.DuplicatePolicy;
+import org.miroir.storage.metadata.InstanceRecord;
+import org.miroir.storage.metadata.JournalEntry;
+import org.miroir.storage.metadata.MetadataStore;
+import org.miroir.storage.metadata.PatientRecord;
+import org.miroir.storage.metadata.SeriesRecord;
+import org.miroir.storage.metadata.StoreOutcome.Status;
+import org.miroir.storage.metadata.StoreRequest;
+import org.miroir.storage.metadata.StudyRecord;
+
+/**
+ * A metadata store opened on an index of an earlier schema version migrates it and keeps its data. Generic over the
+ * driver's migration list (versions 1 to {@link #schemaVersion()}): for every earlier version, a store that knows
+ * only the migrations up to it writes data through the SPI; then a store with every migration, plus one more of the
+ * test's own (version {@code schemaVersion() + 1}, so at least one migration runs even while the driver has a single
+ * version), opens the same index. It must record the new version, read everything back unchanged, and go on
+ * writing; and a store of the real version must then refuse the newer index. Data written at an earlier version is
+ * written by today's code, which assumes later migrations only add to the schema (tables, columns, indexes).
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+public abstract class SchemaMigrationContract {
+    /** The driver's schema version: its migrations are numbered 1 to this. */
+    protected abstract int schemaVersion();
+
+    /** A fresh place for an index (a directory, a keyspace) named after {@code name}. */
+    protected abstract String newLocation(String name) throws Exception;
+
+    /** A store on {@code location} that knows the migrations up to {@code version} only. */
+    protected abstract MetadataStore openAt(String location, int version);
+
+    /** A store on {@code location} with every migration and the test's own next one. */
+    protected abstract MetadataStore openWithNextMigration(String location);
+
+    /** A store on {@code location} as a node opens it. */
+    protected abstract MetadataStore open(String location);
+
+    /** The schema version recorded at {@code location}. */
+    protected abstract int recordedVersion(String location) throws Exception;
+
+    /** Whether what the test's own next migration creates exists at {@code location}. */
+    protected abstract boolean nextMigrationApplied(String location) throws Exception;
+
+    /** Everything a store returns for one test's data: records at every level and the journal. */
+    private record Snapshot(List<PatientRecord> patients, List<StudyRecord> studies, List<SeriesRecord> series,
+            List<InstanceRecord> instances, List<JournalEntry> journal) {}
+
+    @Test
+    void everyEarlierVersionMigratesKeepingItsData() throws Exception {
+        for (int from = 1; from <= schemaVersion(); from++) {
+            String location = newLocation("v" + from);
+            TestData d = new TestData();
+            PatientRecord patient = d.patient("MIG-1", "Migrated^Patient", "19700101", "O");
+            List<StoreRequest> requests = List.of(d.request(patient, "20200101", "ACC-1"),
+                    d.request(patient, "20210101", "ACC-2"),
+                    d.request(d.patient("MIG-2", "Other^Patient", "19800202", "F"), "20220202", "ACC-3"));
+            Set<String> studies = Set.copyOf(requests.stream().map(r -> r.study().studyInstanceUid()).toList());
+            Snapshot before;
+            try (MetadataStore s = openAt(location, from)) {
+                for (StoreRequest r : requests) assertThat(await(s.store(r, DuplicatePolicy.REJECT)).status()).isEqualTo(Status.STORED);
+                StoreRequest first = requests.get(0);
+                InstanceRecord i = first.instance();
+                await(s.deleteInstance(i.studyInstanceUid(), i.seriesInstanceUid(), i.sopInstanceUid()));
+                before = snapshot(s, d, studies);
+            }
+            assertThat(before.instances()).hasSize(2);
+            assertThat(recordedVersion(location)).isEqualTo(from);
+
+            int next = schemaVersion() + 1;
+            try (MetadataStore s = openWithNextMigration(location)) {
+                assertThat(snapshot(s, d, studies)).as("data written at version %d, read at %d", from, next)
+                        .isEqualTo(before);
+                assertThat(await(s.store(requests.get(1), DuplicatePolicy.REJECT)).status()).isEqualTo(Status.REJECTED);
+                assertThat(await(s.store(d.request(patient, "20230303", "ACC-4"), DuplicatePolicy.REJECT)).status())
+                        .isEqualTo(Status.STORED);
+                assertThat(allPages(scoped(d).build(), s::findInstances)).hasSize(3);
+            }
+            assertThat(recordedVersion(location)).isEqualTo(next);
+            assertThat(nextMigrationApplied(location)).isTrue();
+            assertThatThrownBy(() -> open(location).close()).as("a store of version %d on a schema of %d",
+                    schemaVersion(), next).isInstanceOf(StorageException.class).hasMessageContaining("newer");
+        }
+    }
+
+    private static Snapshot snapshot(MetadataStore s, TestData d, Set<String> studies) {
+        return new Snapshot(sorted(allPages(scoped(d).build(), s::findPatients), PatientRecord::patientId),
+                sorted(allPages(scoped(d).build(), s::findStudies), StudyRecord::studyInstanceUid),
+                sorted(allPages(scoped(d).build(), s::findSeries), SeriesRecord::seriesInstanceUid),
+                sorted(allPages(scoped(d).build(), s::findInstances), InstanceRecord::sopInstanceUid),
+                journal(s, e -> studies.contains(e.studyInstanceUid())));
+    }
+
+    private static <T> List<T> sorted(List<T> records, Function<T, String> key) {
+        List<T> out = new ArrayList<>(records);
+        out.sort(Comparator.comparing(key));
+        return out;
+    }
+}
