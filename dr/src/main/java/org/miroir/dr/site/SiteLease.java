@@ -72,6 +72,14 @@ public final class SiteLease {
     }
 
     /**
+     * Whether this site's journal may still be shipped: while it holds the lease, and after it released it in a planned
+     * switch until another site takes it (the hand-over ships the last writes before the other site becomes active).
+     */
+    public boolean shipping() {
+        return writesAllowed() || (holder == null && memory.steppedDown() && memory.heldEpoch() == epoch);
+    }
+
+    /**
      * ACTIVE while writes are allowed; FENCED while its site holds the lease but this node's copy ran out (it cannot
      * reach the witness), or after another site took the lease over from this one (a failover: until a failback
      * re-synchronises it); PASSIVE otherwise (the mirror).

@@ -23,9 +23,16 @@ import java.util.List;
  * @param rpo             the recovery point objective: the replication lag this site must stay under
  * @param rto             the recovery time objective: how long the mirror may take to accept writes after a failure
  * @param autoFailover    whether a passive site takes the lease over by itself when the active site's lease expires
+ * @param tls             the replication's key and trust stores (mutual TLS), required when the site ships or receives
  */
 public record SiteSettings(String id, SiteRole initialRole, URI witness, List<URI> peers, int replicationPort,
-        Duration lease, Duration rpo, Duration rto, boolean autoFailover, ReplicationTls tls) {
+        Duration lease, Duration rpo, Duration rto, boolean autoFailover, ReplicationTls tls, Verification verification) {
+
+    /**
+     * The backup verification's pace: a pause of {@code interval} between two passes over the whole index, and at most
+     * {@code bytesPerSecond} of objects read back on the mirror.
+     */
+    public record Verification(Duration interval, long bytesPerSecond) {}
 
     /** The receiver's and the shipper's TLS material: PKCS#12 key store and trust store (mutual TLS). */
     public record ReplicationTls(String keyStore, String keyStorePassword, String trustStore, String trustStorePassword) {}
@@ -39,6 +46,8 @@ public record SiteSettings(String id, SiteRole initialRole, URI witness, List<UR
             throw new IllegalArgumentException("site.leaseSeconds must be 2-300");
         if (rto.compareTo(lease) <= 0)
             throw new IllegalArgumentException("site.rtoSeconds must exceed the lease: a failover waits for it to expire");
+        if ((replicationPort > 0 || !peers.isEmpty()) && tls == null)
+            throw new IllegalArgumentException("site.replication needs keyStore and trustStore: replication is mutual TLS");
     }
 
     /** Reads the {@code site} section; null when there is none (no mirror). */
@@ -53,7 +62,9 @@ public record SiteSettings(String id, SiteRole initialRole, URI witness, List<UR
                 URI.create(required(j, "witness")), peers.stream().map(p -> URI.create(p.toString())).toList(),
                 r.getInteger("port", 0), Duration.ofMillis(j.getLong("leaseMillis", 10_000L)),
                 Duration.ofSeconds(j.getLong("rpoSeconds", 10L)), Duration.ofSeconds(j.getLong("rtoSeconds", 60L)),
-                j.getBoolean("autoFailover", true), tls);
+                j.getBoolean("autoFailover", true), tls, new Verification(
+                        Duration.ofSeconds(j.getLong("verificationIntervalSeconds", 60L)),
+                        j.getLong("verificationBytesPerSecond", 50_000_000L)));
     }
 
     private static String required(JsonObject j, String key) {

@@ -16,11 +16,14 @@ import org.miroir.dicom.net.AssociationOptions;
 import org.miroir.dicom.net.DicomServer;
 import org.miroir.server.config.LiveSettings;
 import org.miroir.server.config.NodeConfig;
+import org.miroir.dr.DisasterRecovery;
 import org.miroir.server.dimse.AssociationMetrics;
 import org.miroir.server.dimse.DimseServices;
 import org.miroir.server.http.AdminRoutes;
+import org.miroir.server.http.DrRoutes;
 import org.miroir.server.http.HealthRoutes;
 import org.miroir.server.http.HttpMetrics;
+import org.miroir.server.replica.ReplicaStore;
 import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.server.storage.EventLoopCheckedObjectStore;
 import org.miroir.server.storage.Storage;
@@ -80,16 +83,22 @@ public final class Node {
                     SharedConfig shared = new SharedConfig(vertx, storage.metadata());
                     AeRegistry registry = new AeRegistry(shared, config.aeRegistry());
                     LiveSettings settings = new LiveSettings(shared, config);
+                    DisasterRecovery dr = DisasterRecovery.of(vertx, config.site(), storage.metadata(), shared,
+                            metrics.registry);
                     Ingest ingest = new Ingest(storage.metadata(), storage.objects(), settings::duplicatePolicy,
-                            metrics, METADATA_TIMEOUT_MILLIS);
+                            dr::writesAllowed, metrics, METADATA_TIMEOUT_MILLIS);
                     OrphanSweeper sweeper = new OrphanSweeper(storage.metadata(), storage.objects(), metrics,
                             config.orphanGrace(), Clock.systemUTC());
                     ClusterJobs jobs = new ClusterJobs(cluster, new ClusterMetrics(metrics.registry));
                     NodeContext ctx = new NodeContext(vertx, config, storage, ingest, metrics, sweeper, cluster, jobs,
-                            registry, settings, new NodeState());
+                            registry, settings, dr, new NodeState());
                     return shared.start(config.configRefresh())
+                            // The role is known before the node listens: a mirror never accepts a write by mistake.
+                            .compose(v -> dr.start(config.bindAddress(), storage.objects(), jobs,
+                                    new ReplicaStore(vertx, ingest)))
                             .compose(v -> listen(ctx, shared, ownsVertx))
                             .onFailure(t -> {
+                                dr.stop();
                                 shared.stop();
                                 storage.close();
                             });
@@ -111,6 +120,7 @@ public final class Node {
         router.route().handler(new HttpMetrics(ctx.metrics()));
         HealthRoutes.mount(router, ctx);
         AdminRoutes.mount(router, ctx);
+        DrRoutes.mount(router, ctx);
         DicomWeb.mount(router, ctx);
         HttpServer http = ctx.vertx().createHttpServer(new HttpServerOptions().setHost(config.bindAddress())
                 .setPort(config.httpPort()).setTcpNoDelay(true)
@@ -174,6 +184,7 @@ public final class Node {
 
     private Future<Void> release() {
         return context.jobs().stopAll()
+                .transform(ar -> context.dr().stop())
                 .transform(ar -> sharedConfig.stop())
                 .transform(ar -> context.vertx().executeBlocking(() -> {
                     context.storage().close();

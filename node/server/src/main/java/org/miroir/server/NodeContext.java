@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import org.miroir.cluster.Cluster;
 import org.miroir.cluster.jobs.ClusterJobs;
 import org.miroir.cluster.config.AeRegistry;
+import org.miroir.dr.DisasterRecovery;
 import org.miroir.server.config.LiveSettings;
 import org.miroir.server.config.NodeConfig;
 import org.miroir.server.metrics.NodeMetrics;
@@ -14,8 +15,9 @@ import org.miroir.server.store.OrphanSweeper;
 /**
  * What every service of a node shares: handed to the DIMSE services and the HTTP routes when the node starts.
  * {@code config} is the node's file and flags; {@code settings} and {@code aeRegistry} are the cluster-wide values
- * that may change while it runs; {@code state} says whether it still takes traffic.
+ * that may change while it runs; {@code dr} whether this site accepts writes (a mirrored pair) and its replication;
+ * {@code state} whether the node still takes traffic.
  */
 public record NodeContext(Vertx vertx, NodeConfig config, Storage storage, Ingest ingest, NodeMetrics metrics,
         OrphanSweeper sweeper, Cluster cluster, ClusterJobs jobs, AeRegistry aeRegistry, LiveSettings settings,
-        NodeState state) {}
+        DisasterRecovery dr, NodeState state) {}

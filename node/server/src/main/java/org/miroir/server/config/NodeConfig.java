@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.miroir.cluster.ClusterSettings;
 import org.miroir.cluster.config.RemoteAe;
+import org.miroir.dr.site.SiteSettings;
 import org.miroir.storage.metadata.DuplicatePolicy;
 
 import java.io.IOException;
@@ -42,6 +43,7 @@ public record NodeConfig(
         Duration orphanGrace,
         Duration orphanSweepInterval,
         ClusterSettings cluster,
+        SiteSettings site,
         Duration drainGrace,
         Duration drainTimeout,
         Duration configRefresh,
@@ -89,6 +91,7 @@ public record NodeConfig(
                 Duration.ofSeconds(j.getLong("orphanGraceSeconds", 600L)),
                 Duration.ofSeconds(j.getLong("orphanSweepIntervalSeconds", 3600L)),
                 cluster,
+                SiteSettings.fromJson(j.getJsonObject("site")),
                 // Long enough for a load balancer's health checks to see the node go (HAProxy: 2 checks 1 s apart);
                 // a node alone has no balancer to wait for.
                 Duration.ofMillis(j.getLong("drainGraceMillis", cluster.clustered() ? 4_000L : 0L)),

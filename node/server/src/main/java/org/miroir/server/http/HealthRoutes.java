@@ -45,7 +45,9 @@ public final class HealthRoutes {
             Health m = metadata.result(), o = objects.result();
             boolean up = m.up() && o.up();
             rc.response().setStatusCode(up ? 200 : 503);
+            // A mirror is ready: it serves reads. Whether it takes writes is its site role.
             rc.json(new JsonObject().put("status", up ? "UP" : "DOWN")
+                    .put("siteRole", node.dr().role().name()).put("writable", node.dr().writesAllowed())
                     .put("metadata", new JsonObject().put("up", m.up()).put("detail", m.detail()))
                     .put("objects", new JsonObject().put("up", o.up()).put("detail", o.detail())));
         });

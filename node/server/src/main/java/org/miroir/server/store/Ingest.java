@@ -17,11 +17,13 @@ import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.metadata.MetadataStore;
 import org.miroir.storage.metadata.StoreOutcome;
 import org.miroir.storage.metadata.StoreRequest;
+import org.miroir.storage.object.DigestMismatchException;
 import org.miroir.storage.object.ObjectKeys;
 import org.miroir.storage.object.ObjectStore;
 import org.miroir.storage.object.ObjectWriter;
 import org.miroir.storage.object.StoredObject;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,18 +49,30 @@ public final class Ingest {
     private final MetadataStore metadata;
     private final ObjectStore objects;
     private final Supplier<DuplicatePolicy> duplicatePolicy;
+    private final BooleanSupplier writable;
     private final NodeMetrics metrics;
     private final long metadataTimeoutMillis;
 
-    /** {@code duplicatePolicy} is asked at each store: an operator may change it while the node runs. */
-    public Ingest(MetadataStore metadata, ObjectStore objects, Supplier<DuplicatePolicy> duplicatePolicy, NodeMetrics metrics,
-            long metadataTimeoutMillis) {
+    /**
+     * {@code duplicatePolicy} is asked at each store: an operator may change it while the node runs. {@code writable}
+     * says whether this site accepts writes now (the active site of a mirrored pair, or an archive without a mirror).
+     */
+    public Ingest(MetadataStore metadata, ObjectStore objects, Supplier<DuplicatePolicy> duplicatePolicy,
+            BooleanSupplier writable, NodeMetrics metrics, long metadataTimeoutMillis) {
         this.metadata = metadata;
         this.objects = objects;
         this.duplicatePolicy = duplicatePolicy;
+        this.writable = writable;
         this.metrics = metrics;
         this.metadataTimeoutMillis = metadataTimeoutMillis;
     }
+
+    /** How one store is done: the duplicate policy, the time it is recorded as stored, whether to answer the site gate. */
+    private record Mode(DuplicatePolicy policy, Instant storedAt, boolean gated) {}
+
+    /** The refusal of a write while this site does not accept writes (the mirror, or a fenced former active). */
+    public static final Status NOT_WRITABLE = Status.OUT_OF_RESOURCES.withComment(
+            "this site does not accept writes now (passive mirror or fenced): send to the active site");
 
     /** What happened to one received instance. {@code record} is null unless it was written or already stored. */
     public record Result(Status status, String sopClassUid, String sopInstanceUid, InstanceRecord record) {}
@@ -69,6 +83,7 @@ public final class Ingest {
      */
     public Result storeDataset(InputStream dataset, String transferSyntaxUid, String sopClassUid,
             String sopInstanceUid, String sourceAET) {
+        if (!writable.getAsBoolean()) return refused(sopClassUid, sopInstanceUid);
         String key = ObjectKeys.unique(sopInstanceUid);
         try (ObjectWriter writer = objects.create(key, -1)) {
             Attributes fmi = FileMetaInformation.create(sopInstanceUid, sopClassUid, transferSyntaxUid);
@@ -80,23 +95,59 @@ public final class Ingest {
             TeeInputStream tee = new TeeInputStream(dataset, writer);
             DicomInputStream in = new DicomInputStream(tee, transferSyntaxUid);
             Attributes header = parseHeader(in);
-            return finish(writer, in, tee, header, transferSyntaxUid, sopClassUid, sopInstanceUid);
+            return finish(writer, in, tee, header, transferSyntaxUid, sopClassUid, sopInstanceUid, clientMode());
         } catch (IOException | RuntimeException e) {
             return failure(e, sopClassUid, sopInstanceUid);
         }
     }
 
+    private Mode clientMode() {
+        return new Mode(duplicatePolicy.get(), Instant.now(), true);
+    }
+
+    private Result refused(String cuid, String iuid) {
+        metrics.instancesStored.labels("refused").inc();
+        return new Result(NOT_WRITABLE, cuid, iuid, null);
+    }
+
     /** A STOW-RS part: a whole Part 10 file (preamble, meta header, data set), stored as received. */
     public Result storePart10(InputStream part10) {
-        String key = ObjectKeys.unique(null);
-        try (ObjectWriter writer = objects.create(key, -1)) {
+        if (!writable.getAsBoolean()) return refused(null, null);
+        return storePart10(part10, ObjectKeys.unique(null), -1, clientMode(), null);
+    }
+
+    /** What a replicated object became on this (mirror) site. */
+    public enum ReplicaOutcome { STORED, ALREADY_PRESENT }
+
+    /**
+     * An object shipped by the active site: stored under the same key, indexed exactly as the active site indexed it
+     * ({@code storedAt} kept; a newer copy of the instance replaces an older one), after checking that it is whole:
+     * its size and SHA-256 must be those announced, or nothing is kept. Idempotent: an object already indexed under
+     * {@code key} is not written again, unless {@code repair} (verification found this site's copy damaged or
+     * missing: it is written again). Throws IllegalArgumentException when the object is not what was announced or
+     * not a usable instance, StorageException when this site's stores fail.
+     */
+    public ReplicaOutcome storeReplica(InputStream part10, String key, long size, String sha256, Instant storedAt,
+            boolean repair) throws IOException {
+        if (!repair && await(metadata.referencedObjectKeys(java.util.List.of(key))).contains(key)) {
+            part10.transferTo(java.io.OutputStream.nullOutputStream());
+            return ReplicaOutcome.ALREADY_PRESENT;
+        }
+        Result r = storePart10(part10, key, size, new Mode(DuplicatePolicy.OVERWRITE, storedAt, false), sha256);
+        if (r.status().isSuccess()) return ReplicaOutcome.STORED;
+        if (r.status().code() == Status.OUT_OF_RESOURCES.code()) throw new StorageException(r.status().toString(), null);
+        throw new IllegalArgumentException("replicated object " + key + " refused: " + r.status());
+    }
+
+    private Result storePart10(InputStream part10, String key, long expectedSize, Mode mode, String expectedSha256) {
+        try (ObjectWriter writer = objects.create(key, expectedSize)) {
             TeeInputStream tee = new TeeInputStream(part10, writer);
             DicomInputStream in = new DicomInputStream(tee);
             Attributes fmi = in.readFileMetaInformation();
             if (fmi == null) throw new MalformedInstanceException("not a DICOM Part 10 file (no meta information)");
             Attributes header = parseHeader(in);
-            return finish(writer, in, tee, header, in.getTransferSyntax(),
-                    fmi.getString(Tag.MediaStorageSOPClassUID), fmi.getString(Tag.MediaStorageSOPInstanceUID));
+            return finish(writer, in, tee, header, in.getTransferSyntax(), fmi.getString(Tag.MediaStorageSOPClassUID),
+                    fmi.getString(Tag.MediaStorageSOPInstanceUID), mode, expectedSize, expectedSha256);
         } catch (IOException | RuntimeException e) {
             return failure(e, null, null);
         }
@@ -111,7 +162,13 @@ public final class Ingest {
     }
 
     private Result finish(ObjectWriter writer, DicomInputStream in, TeeInputStream tee, Attributes header,
-            String tsuid, String expectedClass, String expectedInstance) throws IOException {
+            String tsuid, String expectedClass, String expectedInstance, Mode mode) throws IOException {
+        return finish(writer, in, tee, header, tsuid, expectedClass, expectedInstance, mode, -1, null);
+    }
+
+    private Result finish(ObjectWriter writer, DicomInputStream in, TeeInputStream tee, Attributes header,
+            String tsuid, String expectedClass, String expectedInstance, Mode mode, long expectedSize,
+            String expectedSha256) throws IOException {
         long t0 = System.nanoTime();
         // Walk the rest (pixel data skipped, not held) so a data set cut short anywhere is refused, not stored.
         in.readDataset();
@@ -124,15 +181,15 @@ public final class Ingest {
             metrics.instancesStored.labels("rejected").inc();
             return new Result(mismatch, cuid, iuid, null);
         }
-        StoredObject stored = writer.commit();
+        StoredObject stored = writer.commit(expectedSha256);
         metrics.storeStage.labels("object_write").observe((System.nanoTime() - t0) / 1e9);
         metrics.bytesReceived.inc(stored.size());
 
-        StoreRequest request = IndexRecords.of(header, tsuid, stored, Instant.now());
+        StoreRequest request = IndexRecords.of(header, tsuid, stored, mode.storedAt());
         long t1 = System.nanoTime();
         StoreOutcome outcome;
         try {
-            outcome = metadata.store(request, duplicatePolicy.get()).toCompletableFuture()
+            outcome = metadata.store(request, mode.policy()).toCompletableFuture()
                     .get(metadataTimeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -145,13 +202,22 @@ public final class Ingest {
             throw cause instanceof RuntimeException re ? re : new StorageException("metadata write failed", cause);
         }
         metrics.storeStage.labels("metadata_write").observe((System.nanoTime() - t1) / 1e9);
+        if (mode.gated() && !writable.getAsBoolean()) {
+            // The site lost its lease while this store ran: the instance is kept here (it is part of this site's
+            // unreplicated tail, reported at failback) but not acknowledged, so the sender re-sends it to the site
+            // that now accepts writes. Never are both sites seen accepting a write at the same moment.
+            LOG.log(System.Logger.Level.WARNING, "instance {0} stored after this site stopped accepting writes: "
+                    + "refused to the sender", iuid);
+            return refused(cuid, iuid);
+        }
         return switch (outcome.status()) {
             case STORED -> {
                 metrics.instancesStored.labels("stored").inc();
                 yield new Result(Status.SUCCESS, cuid, iuid, request.instance());
             }
             case REPLACED -> {
-                deleteQuietly(outcome.previous().objectKey());
+                // A repaired replica is rewritten under its own key: then there is no older object to remove.
+                if (!outcome.previous().objectKey().equals(stored.key())) deleteQuietly(outcome.previous().objectKey());
                 metrics.instancesStored.labels("overwritten").inc();
                 yield new Result(Status.SUCCESS, cuid, iuid, request.instance());
             }
@@ -204,9 +270,21 @@ public final class Ingest {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StorageException || t instanceof TeeInputStream.SinkException) return true;
             if (t instanceof ReadStreamInputStream.PeerStreamException || t instanceof MalformedInstanceException
-                    || t instanceof DicomStreamException || t instanceof IllegalArgumentException) return false;
+                    || t instanceof DicomStreamException || t instanceof IllegalArgumentException
+                    || t instanceof DigestMismatchException) return false;
         }
         return e instanceof IOException;
+    }
+
+    private <T> T await(java.util.concurrent.CompletionStage<T> stage) throws IOException {
+        try {
+            return stage.toCompletableFuture().get(metadataTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StorageException("metadata store: " + e.getMessage(), e.getCause() != null ? e.getCause() : e);
+        }
     }
 
     private void deleteQuietly(String key) {

@@ -31,6 +31,7 @@ final class Deletions {
     private void delete(RoutingContext rc) {
         Future<Deletion> deletion;
         try {
+            if (!ctx.dr().writesAllowed()) throw WebError.notWritable();
             MetadataStore md = ctx.storage().metadata();
             String study = DicomWeb.uid(rc.pathParam("study"), "Study Instance UID");
             String series = rc.pathParam("series");

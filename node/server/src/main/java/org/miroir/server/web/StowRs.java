@@ -69,6 +69,7 @@ final class StowRs {
         String boundary;
         String study;
         try {
+            if (!ctx.dr().writesAllowed()) throw WebError.notWritable();
             study = rc.pathParam("study") == null ? null : DicomWeb.uid(rc.pathParam("study"), "Study Instance UID");
             boundary = boundary(req.getHeader("Content-Type"));
             if (MediaType.parseAccept(req.headers().getAll("Accept")).stream()

@@ -26,6 +26,11 @@ public final class WebError extends RuntimeException {
         return new WebError(406, reason);
     }
 
+    /** This site does not accept writes now (the mirror, or a fenced former active site): try the active site. */
+    public static WebError notWritable() {
+        return new WebError(503, "this site does not accept writes now (passive mirror or fenced): send to the active site");
+    }
+
     public static WebError unsupportedMediaType(String reason) {
         return new WebError(415, reason);
     }

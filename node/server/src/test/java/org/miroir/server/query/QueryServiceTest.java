@@ -44,7 +44,7 @@ class QueryServiceTest {
     @BeforeAll
     static void store() throws IOException {
         storage = Storage.open(new JsonObject(), dir);
-        Ingest ingest = new Ingest(storage.metadata(), storage.objects(), () -> DuplicatePolicy.IGNORE, new NodeMetrics(), 30_000);
+        Ingest ingest = new Ingest(storage.metadata(), storage.objects(), () -> DuplicatePolicy.IGNORE, () -> true, new NodeMetrics(), 30_000);
         gen = SyntheticStudies.builder().seed(42).patients(3).studiesPerPatient(2).seriesPerStudy(2)
                 .instancesPerSeries(2).rows(4).columns(4).modalities("CT", "MR").build();
         codedStudyUid = gen.studies().get(0).studyInstanceUid();

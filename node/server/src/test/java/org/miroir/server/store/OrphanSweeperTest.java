@@ -44,7 +44,7 @@ class OrphanSweeperTest {
     void removesOnlyOldUnreferencedObjects() throws Exception {
         SyntheticStudies gen = SyntheticStudies.ctSeries(1);
         SyntheticStudies.Instance inst = gen.instances().get(0);
-        Ingest ingest = new Ingest(storage.metadata(), storage.objects(), () -> DuplicatePolicy.IGNORE, metrics, 10_000);
+        Ingest ingest = new Ingest(storage.metadata(), storage.objects(), () -> DuplicatePolicy.IGNORE, () -> true, metrics, 10_000);
         String ts = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
         Ingest.Result stored = ingest.storeDataset(new ByteArrayInputStream(encode(gen.dataset(inst), ts)), ts,
                 inst.sopClassUid(), inst.sopInstanceUid(), "TEST");

@@ -37,10 +37,19 @@ public final class Sha256 {
 
     /** Digest of everything left in {@code in}, streamed (the stream is not closed). */
     public static String of(InputStream in) throws IOException {
+        return measure(in).sha256();
+    }
+
+    /** How many bytes a stream had, and their digest. */
+    public record Measured(long size, String sha256) {}
+
+    /** Size and digest of everything left in {@code in}, streamed (the stream is not closed). */
+    public static Measured measure(InputStream in) throws IOException {
         MessageDigest md = newDigest();
         byte[] buf = new byte[64 * 1024];
-        for (int n; (n = in.read(buf)) != -1; ) md.update(buf, 0, n);
-        return hex(md.digest());
+        long size = 0;
+        for (int n; (n = in.read(buf)) != -1; size += n) md.update(buf, 0, n);
+        return new Measured(size, hex(md.digest()));
     }
 
     /** Whether {@code s} is a well-formed lowercase hex SHA-256. */

@@ -73,12 +73,24 @@ public abstract class ObjectWriter extends OutputStream {
 
     /** Makes the object durable and visible; returns its size and digest. */
     public final StoredObject commit() throws IOException {
+        return commit(null);
+    }
+
+    /**
+     * Makes the object durable and visible if its SHA-256 is {@code expectedSha256} (hex; null: any), else discards it
+     * and throws {@link DigestMismatchException}: a copy announced with its digest (replication) is kept only whole.
+     */
+    public final StoredObject commit(String expectedSha256) throws IOException {
         if (state != State.OPEN) throw new IllegalStateException("object " + key + " is " + state);
         if (expectedSize >= 0 && written != expectedSize) {
             abort();
-            throw new IOException("object " + key + " has " + written + " bytes, expected " + expectedSize);
+            throw new DigestMismatchException("object " + key + " has " + written + " bytes, expected " + expectedSize);
         }
         String sha = Sha256.hex(digest.digest());
+        if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha)) {
+            abort();
+            throw new DigestMismatchException("object " + key + " has SHA-256 " + sha + ", expected " + expectedSha256);
+        }
         try {
             persist(written, sha);
         } catch (IOException | RuntimeException e) {
