@@ -181,11 +181,6 @@ public final class Association {
     static Association accepted(Vertx vertx, NetSocket socket, AssociationOptions options, Owner owner,
                                 List<AssociationListener> listeners) {
         Association as = new Association(vertx, socket, false, options, owner, listeners, null);
-        // A server shutting down with a grace period (a draining node) lets the association finish on its own; one
-        // closing at once (Vert.x closing) aborts it, so the peer hears an A-ABORT rather than a bare disconnect.
-        socket.shutdownHandler(grace -> {
-            if (grace.isZero()) as.abort();
-        });
         as.fire(Event.EVT5, null);
         return as;
     }
@@ -200,6 +195,15 @@ public final class Association {
     }
 
     // =================================================================== accessors
+
+    /**
+     * Lets the association run to its end when its server shuts down with a grace period (a draining node): Vert.x
+     * then hands the connection's shutdown to this no-op handler instead of closing it, and the association's own close,
+     * later, really closes it. Only while draining: with the handler set, a first close would be a notice, not a close.
+     */
+    void keepOpenThroughServerShutdown() {
+        socket.shutdownHandler(grace -> LOG.log(Level.DEBUG, () -> this + ": server draining, association continues"));
+    }
 
     /** A short id for logs ("SCP-12"), unique in this JVM. */
     public String id() { return id; }

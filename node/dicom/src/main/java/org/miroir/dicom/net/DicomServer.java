@@ -40,6 +40,7 @@ public final class DicomServer {
     private final AtomicInteger established = new AtomicInteger();
     private final List<NetServer> servers = new CopyOnWriteArrayList<>();
     private volatile int maxAssociations = 100;
+    private volatile boolean draining;
 
     public DicomServer(Vertx vertx, AssociationOptions options) {
         this.vertx = vertx;
@@ -102,6 +103,8 @@ public final class DicomServer {
      * after {@code timeout}, aborts those still open (A-ABORT) and completes.
      */
     public Future<Void> drain(Duration timeout) {
+        draining = true;
+        associations.forEach(Association::keepOpenThroughServerShutdown);
         List<Future<Void>> stops = new ArrayList<>();
         for (NetServer s : servers) stops.add(s.shutdown(timeout.plusSeconds(5)));
         Promise<Void> done = Promise.promise();
@@ -135,6 +138,7 @@ public final class DicomServer {
     private void onConnect(NetSocket socket) {
         Association as = Association.accepted(vertx, socket, options, owner, listeners);
         associations.add(as);
+        if (draining) as.keepOpenThroughServerShutdown();
         LOG.log(Level.DEBUG, () -> as + ": connection accepted");
     }
 

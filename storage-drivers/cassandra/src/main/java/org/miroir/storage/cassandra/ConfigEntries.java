@@ -18,21 +18,41 @@ import org.miroir.storage.metadata.ConfigEntry;
  */
 final class ConfigEntries {
     private final CqlSession session;
-    private final PreparedStatement select, upsert, delete;
+    private final String keyspace;
+    private volatile CompletableFuture<Statements> statements;
+
+    private record Statements(PreparedStatement select, PreparedStatement upsert, PreparedStatement delete) {}
 
     ConfigEntries(CqlSession session, String keyspace) {
         this.session = session;
-        select = session.prepare(SimpleStatement.newInstance("SELECT key, value, updated_at FROM " + keyspace
-                + ".config_entry WHERE section = ?"));
-        // Idempotent: replaying it writes the same cells.
-        upsert = session.prepare(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".config_entry (section, key, "
-                + "value, updated_at) VALUES (?, ?, ?, ?)").setIdempotent(true));
-        // A lightweight transaction tells whether the entry existed; deletes are rare operator actions.
-        delete = session.prepare("DELETE FROM " + keyspace + ".config_entry WHERE section = ? AND key = ? IF EXISTS");
+        this.keyspace = keyspace;
+    }
+
+    /**
+     * Prepared (asynchronously) on first use: a store opened at an older schema, as the migration tests do, never has
+     * the table. A failed preparation is tried again next time.
+     */
+    private CompletionStage<Statements> statements() {
+        CompletableFuture<Statements> s = statements;
+        if (s == null || s.isCompletedExceptionally()) {
+            s = session.prepareAsync(SimpleStatement.newInstance("SELECT key, value, updated_at FROM " + keyspace
+                            + ".config_entry WHERE section = ?"))
+                    // Idempotent: replaying it writes the same cells.
+                    .thenCombine(session.prepareAsync(SimpleStatement.newInstance("INSERT INTO " + keyspace
+                            + ".config_entry (section, key, value, updated_at) VALUES (?, ?, ?, ?)").setIdempotent(true)),
+                            (select, upsert) -> new PreparedStatement[] {select, upsert})
+                    // A lightweight transaction tells whether the entry existed; deletes are rare operator actions.
+                    .thenCombine(session.prepareAsync("DELETE FROM " + keyspace + ".config_entry WHERE section = ? "
+                            + "AND key = ? IF EXISTS"), (su, delete) -> new Statements(su[0], su[1], delete))
+                    .toCompletableFuture();
+            statements = s;
+        }
+        return s;
     }
 
     CompletionStage<List<ConfigEntry>> read(String section) {
-        return session.executeAsync(Cql.read(select, section)).thenCompose(rs -> collect(section, rs, new ArrayList<>()));
+        return statements().thenCompose(st -> session.executeAsync(Cql.read(st.select(), section)))
+                .thenCompose(rs -> collect(section, rs, new ArrayList<>()));
     }
 
     private static CompletionStage<List<ConfigEntry>> collect(String section, AsyncResultSet rs, List<ConfigEntry> out) {
@@ -43,10 +63,12 @@ final class ConfigEntries {
     }
 
     CompletionStage<Void> put(ConfigEntry e) {
-        return session.executeAsync(upsert.bind(e.section(), e.key(), e.value(), e.updatedAt())).thenApply(rs -> null);
+        return statements().thenCompose(st -> session.executeAsync(st.upsert().bind(e.section(), e.key(), e.value(),
+                e.updatedAt()))).thenApply(rs -> null);
     }
 
     CompletionStage<Boolean> delete(String section, String key) {
-        return session.executeAsync(delete.bind(section, key)).thenApply(AsyncResultSet::wasApplied);
+        return statements().thenCompose(st -> session.executeAsync(st.delete().bind(section, key)))
+                .thenApply(AsyncResultSet::wasApplied);
     }
 }
