@@ -23,7 +23,7 @@ import org.miroir.storage.StorageException;
  */
 final class Schema {
     /** The schema version this code reads and writes. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final String COMPONENT = "metadata";
     private static final System.Logger LOG = System.getLogger(Schema.class.getName());
 
@@ -83,8 +83,43 @@ final class Schema {
               study_uid text, series_uid text, sop_uid text, object_key text, size bigint, sha256 text,
               PRIMARY KEY ((partition), position))""");
 
+    /**
+     * Migration 2 (step 6): patients set by the registry ({@code registered}) or merged into another (the surviving
+     * patient's key in {@code merged_issuer}/{@code merged_pid}); journal entries about patients, worklist items and
+     * performed steps; the worklist, with the active items (scheduled or started) also kept together in one
+     * partition, since every modality query is about them and they are few; performed steps. Items and steps
+     * change by compare-and-set on {@code write_ts}, the write timestamp of their last change.
+     */
+    private static final List<String> V2 = List.of(
+            "ALTER TABLE %s.patient ADD IF NOT EXISTS registered boolean",
+            "ALTER TABLE %s.patient ADD IF NOT EXISTS merged_issuer text",
+            "ALTER TABLE %s.patient ADD IF NOT EXISTS merged_pid text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS patient_id text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS issuer text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS prior_patient_id text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS prior_issuer text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS item_id text",
+            """
+            CREATE TABLE IF NOT EXISTS %s.worklist_item (item_id text PRIMARY KEY, status text, patient_id text,
+              issuer text, patient_name text, accession text, rp_id text, step_id text, station_aet text,
+              modality text, start_date text, start_time text, study_uid text, pps_uid text, attrs blob,
+              write_ts bigint)""",
+            """
+            CREATE TABLE IF NOT EXISTS %s.worklist_active (shard int, item_id text, status text, patient_id text,
+              issuer text, patient_name text, accession text, rp_id text, step_id text, station_aet text,
+              modality text, start_date text, start_time text, study_uid text, pps_uid text, attrs blob,
+              PRIMARY KEY ((shard), item_id))""",
+            """
+            CREATE TABLE IF NOT EXISTS %s.performed_step (sop_uid text PRIMARY KEY, status text,
+              item_ids list<text>, attrs blob, write_ts bigint)""");
+
     /** Applies missing migrations; returns the journal partition count fixed for this keyspace. */
     static int migrate(CqlSession s, CassandraSettings cfg) {
+        return migrate(s, cfg, VERSION);
+    }
+
+    /** Applies the migrations missing up to {@code target} (tests pass an older one to make old keyspaces). */
+    static int migrate(CqlSession s, CassandraSettings cfg, int target) {
         String ks = cfg.keyspace();
         ddl(s, cfg, "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + cfg.replication());
         ddl(s, cfg, withId(ks, "schema_version", "CREATE TABLE IF NOT EXISTS %s.schema_version (component text, "
@@ -96,11 +131,13 @@ final class Schema {
 
         long deadline = System.nanoTime() + cfg.schemaTimeout().toNanos();
         String owner = UUID.randomUUID().toString();
-        while (applied(s, cfg).last() < VERSION) {
+        while (applied(s, cfg).last() < target) {
             if (lock(s, cfg, owner)) {
                 try {
                     TreeSet<Integer> done = applied(s, cfg);
                     if (!done.contains(1)) apply(s, cfg, 1, "patients, studies, series, instances, claims, journal", V1);
+                    if (!done.contains(2) && target >= 2)
+                        apply(s, cfg, 2, "registered and merged patients, worklist, performed steps", V2);
                 } finally {
                     s.execute(SimpleStatement.newInstance("DELETE FROM " + ks + ".schema_lock WHERE name = "
                             + "'migrate' IF owner = ?", owner).setSerialConsistencyLevel(cfg.serialConsistency())

@@ -12,9 +12,11 @@ import java.sql.Statement;
  * are maintained by the writer so study-level queries read one row per study.
  */
 final class Schema {
-    static final int VERSION = 1;
+    /** The schema version this code reads and writes (SQLite's {@code user_version}). */
+    static final int VERSION = 2;
 
-    private static final String[] DDL = {
+    /** Migration 1: patients, studies, series, instances, journal. */
+    private static final String[] V1 = {
         """
         CREATE TABLE patient (
           pk INTEGER PRIMARY KEY,
@@ -92,26 +94,106 @@ final class Schema {
           sha256 TEXT)""",
     };
 
+    /**
+     * Migration 2 (step 6): patients set by the registry ({@code registered}) and merged ones ({@code merged_into},
+     * the surviving patient's key); the worklist and performed steps; a journal whose entries need not be of a study
+     * (SQLite cannot drop a NOT NULL, so the table is rebuilt, keeping its positions and AUTOINCREMENT counter).
+     */
+    private static final String[] V2 = {
+        "ALTER TABLE patient ADD COLUMN registered INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE patient ADD COLUMN merged_into INTEGER",
+        "CREATE INDEX patient_merged_into ON patient (merged_into)",
+        """
+        CREATE TABLE worklist_item (
+          pk INTEGER PRIMARY KEY,
+          item_id TEXT NOT NULL UNIQUE,
+          status TEXT NOT NULL,
+          patient_id TEXT, issuer TEXT,
+          patient_name TEXT, patient_name_fold TEXT,
+          accession TEXT,
+          requested_procedure_id TEXT,
+          step_id TEXT,
+          station_aet TEXT,
+          modality TEXT,
+          start_date TEXT, start_date_n TEXT,
+          start_time TEXT, start_time_n TEXT,
+          study_uid TEXT,
+          performed_step_uid TEXT,
+          attrs BLOB)""",
+        "CREATE INDEX worklist_start ON worklist_item (start_date_n, start_time_n)",
+        "CREATE INDEX worklist_station ON worklist_item (station_aet)",
+        "CREATE INDEX worklist_accession ON worklist_item (accession)",
+        "CREATE INDEX worklist_patient ON worklist_item (patient_id)",
+        "CREATE INDEX worklist_study ON worklist_item (study_uid)",
+        """
+        CREATE TABLE performed_step (
+          sop_uid TEXT PRIMARY KEY,
+          status TEXT NOT NULL,
+          item_ids TEXT,
+          attrs BLOB)""",
+        """
+        CREATE TABLE journal_v2 (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          recorded_at INTEGER NOT NULL,
+          op TEXT NOT NULL,
+          study_uid TEXT,
+          series_uid TEXT,
+          sop_uid TEXT,
+          object_key TEXT,
+          size INTEGER,
+          sha256 TEXT,
+          patient_id TEXT, issuer TEXT,
+          prior_patient_id TEXT, prior_issuer TEXT,
+          item_id TEXT)""",
+        """
+        INSERT INTO journal_v2 (seq, recorded_at, op, study_uid, series_uid, sop_uid, object_key, size, sha256)
+          SELECT seq, recorded_at, op, study_uid, series_uid, sop_uid, object_key, size, sha256 FROM journal""",
+        // A journal trimmed empty still remembers its last position in sqlite_sequence: carry it over (the copy
+        // may have left a row for journal_v2 there, or none).
+        """
+        UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'journal')
+          WHERE name = 'journal_v2' AND seq < (SELECT seq FROM sqlite_sequence WHERE name = 'journal')""",
+        """
+        INSERT INTO sqlite_sequence (name, seq)
+          SELECT 'journal_v2', seq FROM sqlite_sequence WHERE name = 'journal'
+            AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'journal_v2')""",
+        "DROP TABLE journal",
+        "ALTER TABLE journal_v2 RENAME TO journal",
+    };
+
+    private static final String[][] MIGRATIONS = {V1, V2};
+
     private Schema() {}
 
-    /** Creates the schema in an empty database, accepts the current one, refuses a newer one. */
+    /** Migrates the database to the current version (creating it when empty); refuses a newer one. */
     static void apply(Connection c) throws SQLException {
+        migrate(c, VERSION);
+    }
+
+    /**
+     * Applies the migrations missing up to {@code target}, each in a transaction of its own with its version, so a
+     * start that dies half-way leaves a consistent older version. Tests pass an older target to make old databases.
+     */
+    static void migrate(Connection c, int target) throws SQLException {
         try (Statement s = c.createStatement()) {
             int version;
             try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
                 version = rs.next() ? rs.getInt(1) : 0;
             }
-            if (version == VERSION) return;
             if (version > VERSION)
                 throw new SQLException("index schema version " + version + " is newer than this driver's " + VERSION);
-            s.execute("BEGIN IMMEDIATE");
-            try {
-                for (String ddl : DDL) s.execute(ddl);
-                s.execute("PRAGMA user_version = " + VERSION);
-                s.execute("COMMIT");
-            } catch (SQLException e) {
-                s.execute("ROLLBACK");
-                throw e;
+            for (int v = version + 1; v <= target; v++) {
+                s.execute("BEGIN IMMEDIATE");
+                try {
+                    for (String ddl : MIGRATIONS[v - 1]) s.execute(ddl);
+                    s.execute("PRAGMA user_version = " + v);
+                    s.execute("COMMIT");
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
+                }
+                System.getLogger(Schema.class.getName()).log(System.Logger.Level.INFO,
+                        "index schema migrated to version {0}", v);
             }
         }
     }
