@@ -22,8 +22,9 @@ public final class Main {
             return;
         }
         Node node = Node.start(config).toCompletionStage().toCompletableFuture().get();
-        System.out.printf("Miroir node %s: DICOM on %s:%d, HTTP on %s:%d (health /health/ready, metrics /metrics), data in %s%n",
-                config.aeTitle(), config.bindAddress(), node.dicomPort(), config.bindAddress(), node.httpPort(),
+        System.out.printf("Miroir node %s: DICOM on %s:%d, HTTP on %s:%d (health /health/ready, metrics /metrics), "
+                + "HL7 (MLLP) on %s:%d, data in %s%n", config.aeTitle(), config.bindAddress(), node.dicomPort(),
+                config.bindAddress(), node.httpPort(), config.bindAddress(), node.hl7Port(),
                 config.dataDir().toAbsolutePath());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -11,6 +11,8 @@ import org.miroir.dicom.net.DicomServer;
 import org.miroir.server.config.NodeConfig;
 import org.miroir.server.dimse.AssociationMetrics;
 import org.miroir.server.dimse.DimseServices;
+import org.miroir.server.hl7.Hl7Receiver;
+import org.miroir.server.hl7.MllpServer;
 import org.miroir.server.http.HealthRoutes;
 import org.miroir.server.http.HttpMetrics;
 import org.miroir.server.metrics.NodeMetrics;
@@ -22,7 +24,7 @@ import org.miroir.server.http.AdminRoutes;
 import java.time.Clock;
 import org.miroir.server.web.DicomWeb;
 
-/** One archive node: its stores, its DICOM listener and its HTTP listener. */
+/** One archive node: its stores, its DICOM listener, its HTTP listener and its HL7 (MLLP) listener. */
 public final class Node {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     /** How long a metadata write may take before the C-STORE fails with "out of resources". */
@@ -33,13 +35,15 @@ public final class Node {
     private final NodeContext context;
     private final DicomServer dicom;
     private final HttpServer http;
+    private final MllpServer hl7;
     private final boolean ownsVertx;
     private long sweepTimer = -1;
 
-    private Node(NodeContext context, DicomServer dicom, HttpServer http, boolean ownsVertx) {
+    private Node(NodeContext context, DicomServer dicom, HttpServer http, MllpServer hl7, boolean ownsVertx) {
         this.context = context;
         this.dicom = dicom;
         this.http = http;
+        this.hl7 = hl7;
         this.ownsVertx = ownsVertx;
     }
 
@@ -82,18 +86,22 @@ public final class Node {
                 .setPort(config.httpPort()).setTcpNoDelay(true)
                 .setIdleTimeout(HTTP_IDLE_TIMEOUT_SECONDS)).requestHandler(router);
 
+        MllpServer hl7 = new MllpServer(ctx.vertx(), config.hl7(), new Hl7Receiver(ctx.vertx(),
+                ctx.storage().metadata(), ctx.metrics(), config.hl7()), ctx.metrics());
+
         return dicom.listen(config.bindAddress(), config.dicomPort())
                 .compose(p -> http.listen())
+                .compose(h -> hl7.listen(config.bindAddress(), config.hl7Port()))
                 .map(h -> {
-                    Node node = new Node(ctx, dicom, http, ownsVertx);
+                    Node node = new Node(ctx, dicom, http, hl7, ownsVertx);
                     node.sweepTimer = ctx.vertx().setPeriodic(config.orphanSweepInterval().toMillis(),
                             id -> AdminRoutes.sweep(ctx));
-                    LOG.log(System.Logger.Level.INFO, "Miroir node {0} listening: DICOM {1}:{2,number,#}, HTTP {1}:{3,number,#}, data {4}",
-                            config.aeTitle(), config.bindAddress(), node.dicomPort(), node.httpPort(),
+                    LOG.log(System.Logger.Level.INFO, "Miroir node {0} listening: DICOM {1}:{2,number,#}, HTTP {1}:{3,number,#}, HL7 {1}:{4,number,#}, data {5}",
+                            config.aeTitle(), config.bindAddress(), node.dicomPort(), node.httpPort(), node.hl7Port(),
                             config.dataDir().toAbsolutePath());
                     return node;
                 })
-                .onFailure(t -> dicom.close());
+                .onFailure(t -> dicom.close().transform(x -> http.close()).transform(x -> hl7.close()));
     }
 
     public NodeContext context() { return context; }
@@ -102,12 +110,15 @@ public final class Node {
 
     public int httpPort() { return http.actualPort(); }
 
+    public int hl7Port() { return hl7.actualPort(); }
+
     public int openAssociations() { return dicom.openAssociations(); }
 
     /** Stops listening, closes the stores (their queued writes complete first), then Vert.x if the node owns it. */
     public Future<Void> stop() {
         context.vertx().cancelTimer(sweepTimer);
-        return dicom.close()
+        return hl7.close()
+                .transform(ar -> dicom.close())
                 .transform(ar -> http.close())
                 .transform(ar -> context.vertx().executeBlocking(() -> {
                     context.storage().close();

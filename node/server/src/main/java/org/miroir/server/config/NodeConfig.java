@@ -34,7 +34,8 @@ public record NodeConfig(
         boolean fuzzyPersonNameMatching,
         Duration orphanGrace,
         Duration orphanSweepInterval,
-        JsonObject storage) {
+        JsonObject storage,
+        Hl7Config hl7) {
 
     /** A peer AE from the registry: where C-MOVE sends, and which hosts may call as it. */
     public record RemoteAE(String aeTitle, String host, int port) {}
@@ -75,7 +76,8 @@ public record NodeConfig(
                 // Far beyond the store path's metadata timeout: an object that young may still get its index row.
                 Duration.ofSeconds(j.getLong("orphanGraceSeconds", 600L)),
                 Duration.ofSeconds(j.getLong("orphanSweepIntervalSeconds", 3600L)),
-                j.getJsonObject("storage", new JsonObject()));
+                j.getJsonObject("storage", new JsonObject()),
+                Hl7Config.fromJson(j.getJsonObject("hl7", new JsonObject())));
     }
 
     /** Reads --config first, then lets every other flag override it. Unknown flags are an error. */
