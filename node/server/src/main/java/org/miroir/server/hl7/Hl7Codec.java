@@ -5,12 +5,9 @@ import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.Version;
-import ca.uhn.hl7v2.model.Group;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.Segment;
-import ca.uhn.hl7v2.model.Type;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
-import ca.uhn.hl7v2.parser.DefaultModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.preparser.PreParser;
 import ca.uhn.hl7v2.util.DeepCopy;
@@ -28,7 +25,8 @@ import java.util.Set;
  * <p>Every supported version (2.3.1 to 2.5.1) is parsed into HAPI's v2.5 structures, so the mappings are written once;
  * HAPI's default validation checks data types on the way (dates, times, numbers), less its US-only phone rule.
  * Acknowledgements are built by HAPI from the received MSH in the sender's layout: v2.3.1 structures for versions
- * before 2.5 (ERR-1 and MSA-3), v2.5 ones from 2.5 on (ERR-2, ERR-3, ERR-4), with the sender's version in MSH-12. Both
+ * before 2.5 (ERR-1 and MSA-3), v2.5 ones from 2.5 on (ERR-2, ERR-3, ERR-4), with the sender's version in MSH-12 and
+ * its event in MSH-9. Both
  * parsers number acknowledgements from a clock-based start instead of HAPI's default generator, which writes an
  * {@code id_file} into the working directory.
  */
@@ -50,7 +48,7 @@ final class Hl7Codec {
         parsing.setValidationContext(new DefaultValidationWithoutTN());
         parsing.getParserConfiguration().setIdGenerator(ids);
         parser = parsing.getPipeParser();
-        HapiContext acks = new DefaultHapiContext(new AckStructures());
+        HapiContext acks = new DefaultHapiContext();
         acks.getParserConfiguration().setIdGenerator(ids);
         ackParser = acks.getPipeParser();
     }
@@ -77,23 +75,30 @@ final class Hl7Codec {
      * to answer (then there is nobody to address an acknowledgement to).
      */
     String acknowledge(String text, AcknowledgmentCode code, HL7Exception error) {
-        String[] msh = fields(text, "MSH-3-1", "MSH-4-1", "MSH-5-1", "MSH-6-1", "MSH-12");
-        String version = msh[4] == null ? "" : msh[4].strip();
+        String[] msh = fields(text, "MSH-3-1", "MSH-4-1", "MSH-5-1", "MSH-6-1", "MSH-9-2", "MSH-12");
+        String version = msh[5] == null ? "" : msh[5].strip();
         try {
-            // An unknown version cannot select HAPI's structures: answer in the 2.5 layout, then give it back.
-            Segment received = ackParser.getCriticalResponseData(VERSIONS.contains(version) ? text
-                    : withVersion(text, "2.5"));
+            // HAPI picks the acknowledgement's structures by MSH-12: give it the generation whose layout the sender
+            // reads (v2.3.1 before 2.5, v2.5 from then on), and the sender's version back in the acknowledgement.
+            Segment received = ackParser.getCriticalResponseData(withVersion(text, layoutOf(version)));
             Message in = received.getMessage();
             in.setParser(ackParser); // else HAPI makes a default parser, whose ID generator writes a file
             Segment inMsh = (Segment) in.get("MSH");
             DeepCopy.copy(received, inMsh);
             for (int i = 0; i < 4; i++) if (msh[i] != null) Terser.set(inMsh, 3 + i, 0, 1, 1, msh[i]);
+            if (msh[4] != null) Terser.set(inMsh, 9, 0, 2, 1, msh[4]);
             Message ack = in.generateACK(code, error);
-            if (!VERSIONS.contains(version)) Terser.set((Segment) ack.get("MSH"), 12, 0, 1, 1, version);
+            Terser.set((Segment) ack.get("MSH"), 12, 0, 1, 1, version);
             return ackParser.encode(ack);
         } catch (HL7Exception | IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The HAPI structures whose acknowledgement layout a version uses: 2.3.1 before 2.5, else 2.5. */
+    private static String layoutOf(String version) {
+        Version v = Version.versionOf(version);
+        return v != null && Version.V25.isGreaterThan(v) ? "2.3.1" : "2.5";
     }
 
     /** {@code text} with MSH-12 replaced (only to pick the acknowledgement's structures). */
@@ -108,36 +113,5 @@ final class Hl7Codec {
         for (int i = 0; i < f.length; i++) if (f[i] == null) f[i] = "";
         f[11] = version;
         return text.substring(0, start) + String.join(sep, f) + text.substring(end);
-    }
-
-    /** HAPI's structures for acknowledgements: v2.3.1 for the versions before 2.5, v2.5 from 2.5 on. */
-    private static final class AckStructures extends DefaultModelClassFactory {
-        private static final long serialVersionUID = 1L;
-
-        private static String band(String version) {
-            Version v = Version.versionOf(version);
-            return v != null && Version.V25.isGreaterThan(v) ? "2.3.1" : "2.5";
-        }
-
-        @Override
-        public Class<? extends Message> getMessageClass(String name, String version, boolean explicit)
-                throws HL7Exception {
-            return super.getMessageClass(name, band(version), explicit);
-        }
-
-        @Override
-        public Class<? extends Group> getGroupClass(String name, String version) throws HL7Exception {
-            return super.getGroupClass(name, band(version));
-        }
-
-        @Override
-        public Class<? extends Segment> getSegmentClass(String name, String version) throws HL7Exception {
-            return super.getSegmentClass(name, band(version));
-        }
-
-        @Override
-        public Class<? extends Type> getTypeClass(String name, String version) throws HL7Exception {
-            return super.getTypeClass(name, band(version));
-        }
     }
 }

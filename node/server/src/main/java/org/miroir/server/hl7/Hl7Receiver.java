@@ -195,7 +195,7 @@ public final class Hl7Receiver {
         LOG.log(level, () -> "HL7 " + h.type + "^" + h.event + " control id " + h.controlId + " from " + h.sender
                 + " (" + peer + ", v" + h.version + "): " + ack + ", " + outcome);
         if (cause != null && !(cause instanceof HL7Exception))
-            LOG.log(Level.DEBUG, () -> "HL7 control id " + h.controlId + " failed", cause);
+            LOG.log(Level.WARNING, () -> "HL7 control id " + h.controlId + " failed", cause);
     }
 
     private void count(String type, String ack, long started) {
