@@ -58,13 +58,17 @@ final class Hl7Codec {
         return parser.parse(text);
     }
 
-    /** The values at Terser-like paths (e.g. {@code MSH-9-1}) of a message that may not parse; empty when absent. */
+    /**
+     * The values at Terser-like paths of the MSH (e.g. {@code MSH-9-1}) of a message that may not parse; null when
+     * absent. Only the MSH segment is read, so a broken segment further on does not hide the header.
+     */
     static String[] fields(String text, String... paths) {
+        int start = text.indexOf("MSH");
+        int end = start < 0 ? -1 : text.indexOf('\r', start);
+        String msh = start < 0 ? "" : end < 0 ? text.substring(start) : text.substring(start, end + 1);
         try {
-            String[] v = PreParser.getFields(text, paths);
-            for (int i = 0; i < v.length; i++) if (v[i] == null) v[i] = "";
-            return v;
-        } catch (HL7Exception e) {
+            return PreParser.getFields(msh, paths);
+        } catch (HL7Exception | RuntimeException e) {
             return new String[paths.length];
         }
     }
@@ -75,12 +79,13 @@ final class Hl7Codec {
      * to answer (then there is nobody to address an acknowledgement to).
      */
     String acknowledge(String text, AcknowledgmentCode code, HL7Exception error) {
-        String[] msh = fields(text, "MSH-3-1", "MSH-4-1", "MSH-5-1", "MSH-6-1", "MSH-9-2", "MSH-12");
+        String[] msh = fields(text, "MSH-3-1", "MSH-4-1", "MSH-5-1", "MSH-6-1", "MSH-9-2", "MSH-12", "MSH-11");
         String version = msh[5] == null ? "" : msh[5].strip();
+        String processing = msh[6] == null ? "" : msh[6].strip();
         try {
             // HAPI picks the acknowledgement's structures by MSH-12: give it the generation whose layout the sender
             // reads (v2.3.1 before 2.5, v2.5 from then on), and the sender's version back in the acknowledgement.
-            Segment received = ackParser.getCriticalResponseData(withVersion(text, layoutOf(version)));
+            Segment received = ackParser.getCriticalResponseData(forAcknowledgement(text, layoutOf(version)));
             Message in = received.getMessage();
             in.setParser(ackParser); // else HAPI makes a default parser, whose ID generator writes a file
             Segment inMsh = (Segment) in.get("MSH");
@@ -88,6 +93,7 @@ final class Hl7Codec {
             for (int i = 0; i < 4; i++) if (msh[i] != null) Terser.set(inMsh, 3 + i, 0, 1, 1, msh[i]);
             if (msh[4] != null) Terser.set(inMsh, 9, 0, 2, 1, msh[4]);
             Message ack = in.generateACK(code, error);
+            Terser.set((Segment) ack.get("MSH"), 11, 0, 1, 1, processing);
             Terser.set((Segment) ack.get("MSH"), 12, 0, 1, 1, version);
             return ackParser.encode(ack);
         } catch (HL7Exception | IOException | RuntimeException e) {
@@ -101,8 +107,11 @@ final class Hl7Codec {
         return v != null && Version.V25.isGreaterThan(v) ? "2.3.1" : "2.5";
     }
 
-    /** {@code text} with MSH-12 replaced (only to pick the acknowledgement's structures). */
-    private static String withVersion(String text, String version) {
+    /**
+     * {@code text} with MSH-12 replaced (to pick the acknowledgement's structures) and MSH-11 valued (HAPI needs one
+     * to answer); the acknowledgement gets the sender's values back.
+     */
+    private static String forAcknowledgement(String text, String version) {
         int start = text.indexOf("MSH");
         if (start < 0 || text.length() < start + 4) return text;
         int end = text.indexOf('\r', start);
@@ -112,6 +121,7 @@ final class Hl7Codec {
         if (f.length < 12) f = java.util.Arrays.copyOf(f, 12);
         for (int i = 0; i < f.length; i++) if (f[i] == null) f[i] = "";
         f[11] = version;
+        if (f[10].isBlank()) f[10] = "P";
         return text.substring(0, start) + String.join(sep, f) + text.substring(end);
     }
 }

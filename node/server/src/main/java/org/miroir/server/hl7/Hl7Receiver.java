@@ -173,7 +173,9 @@ public final class Hl7Receiver {
 
     /** MSH-18 names the character set (HL7 table 0211); without one, or an unknown one, the configured default. */
     private Charset charsetOf(byte[] bytes) {
-        String name = Hl7Codec.fields(new String(bytes, StandardCharsets.ISO_8859_1), "MSH-18")[0];
+        int end = 0;
+        while (end < bytes.length && bytes[end] != '\r' && bytes[end] != '\n') end++; // the MSH is the first segment
+        String name = Hl7Codec.fields(new String(bytes, 0, end, StandardCharsets.ISO_8859_1), "MSH-18")[0];
         String java = name == null ? null : CHARSETS.get(name.strip());
         return java == null ? defaultCharset : Charset.forName(java);
     }
