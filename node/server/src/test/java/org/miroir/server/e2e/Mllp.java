@@ -27,9 +27,13 @@ final class Mllp implements AutoCloseable {
     }
 
     static Mllp connect(int port) throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
-        s.setTcpNoDelay(true);
-        return new Mllp(s);
+        return over(new Socket("127.0.0.1", port));
+    }
+
+    /** MLLP over a socket already connected (e.g. TLS). */
+    static Mllp over(Socket socket) throws IOException {
+        socket.setTcpNoDelay(true);
+        return new Mllp(socket);
     }
 
     void sendRaw(byte[] bytes) throws IOException {
