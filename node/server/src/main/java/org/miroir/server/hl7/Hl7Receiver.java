@@ -39,6 +39,8 @@ public final class Hl7Receiver {
     private static final Set<String> TYPES = Set.of("ADT^A01", "ADT^A04", "ADT^A08", "ADT^A40", "ORM^O01",
             "OMG^O19");
 
+    /** HL7 table 0103: production, debugging, training. */
+    private static final Set<String> PROCESSING_IDS = Set.of("P", "D", "T");
     /** HL7 table 0211 (character sets) as Java's names; the ISO 2022 ones (Japanese) are not supported. */
     private static final Map<String, String> CHARSETS = Map.ofEntries(Map.entry("ASCII", "US-ASCII"),
             Map.entry("8859/1", "ISO-8859-1"), Map.entry("8859/2", "ISO-8859-2"), Map.entry("8859/3", "ISO-8859-3"),
@@ -130,7 +132,7 @@ public final class Hl7Receiver {
                     + "' is not one of " + String.join(", ", Hl7Codec.VERSIONS.stream().sorted().toList()));
         if (h.controlId.isEmpty()) throw Hl7Rejection.missing("MSH", 10, "Message Control ID");
         if (h.type.isEmpty()) throw Hl7Rejection.missing("MSH", 9, "Message Type");
-        if (!Set.of("P", "D", "T").contains(h.processingId))
+        if (!PROCESSING_IDS.contains(h.processingId))
             throw Hl7Rejection.reject(ErrorCode.UNSUPPORTED_PROCESSING_ID, "MSH-11 processing ID '" + h.processingId
                     + "' is not P, D or T");
         switch (h.type) {

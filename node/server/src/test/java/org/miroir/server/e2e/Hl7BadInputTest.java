@@ -208,13 +208,8 @@ class Hl7BadInputTest {
             if (garbage[i] == 0x0B || garbage[i] == 0x1C || garbage[i] == 'M') garbage[i] = 0x20;
         // With a header: the message is refused (AR) without being kept, and the connection goes on.
         try (Mllp c = Mllp.connect(node.hl7Port)) {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x0B);
-            frame.writeBytes(rename("2.5", Er7.seg("PID", "1", "", "P9001^^^HOSP", "", "Huge^Name"), "NTE|1||")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            frame.writeBytes(garbage);
-            frame.writeBytes(new byte[] {0x1C, 0x0D});
-            c.sendRaw(frame.toByteArray());
+            c.sendRaw(frame(rename("2.5", Er7.seg("PID", "1", "", "P9001^^^HOSP", "", "Huge^Name"), "NTE|1||")
+                    .getBytes(StandardCharsets.ISO_8859_1), garbage));
             String ack = c.readAck(ANSWER, StandardCharsets.ISO_8859_1);
             assertAck(ack, "AR", "207");
             assertThat(Er7.field(ack, "ERR-3-9")).contains("exceeds the limit");
@@ -222,11 +217,7 @@ class Hl7BadInputTest {
         }
         // Without one there is nobody to answer: the connection is closed.
         try (Mllp c = Mllp.connect(node.hl7Port)) {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x0B);
-            frame.writeBytes(garbage);
-            frame.writeBytes(new byte[] {0x1C, 0x0D});
-            sendUntilClosed(c, frame.toByteArray());
+            sendUntilClosed(c, frame(garbage));
             assertThat(c.closedWithin(ANSWER)).isTrue();
         }
         assertNothingChanged();
@@ -243,6 +234,15 @@ class Hl7BadInputTest {
         }
         assertNothingChanged();
         assertServing();
+    }
+
+    /** One MLLP frame holding {@code parts}. */
+    private static byte[] frame(byte[]... parts) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x0B);
+        for (byte[] p : parts) frame.writeBytes(p);
+        frame.writeBytes(new byte[] {0x1C, 0x0D});
+        return frame.toByteArray();
     }
 
     /** Writes {@code bytes}, stopping quietly when the node has closed the connection meanwhile. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -68,15 +69,21 @@ public abstract class MetadataContractBase {
 
     /** Every page of a query, following tokens (bounded so a broken token cannot loop forever). */
     protected <T> List<T> allPages(Query q, Function<Query, CompletionStage<Page<T>>> find) {
+        return allPages(q, find, Query::nextPage, q.limit());
+    }
+
+    /** {@link #allPages(Query, Function)} for any kind of query: {@code next} resumes it at a token. */
+    protected <Q, T> List<T> allPages(Q q, Function<Q, CompletionStage<Page<T>>> find, BiFunction<Q, String, Q> next,
+            int limit) {
         List<T> out = new ArrayList<>();
-        Query page = q;
+        Q page = q;
         for (int pages = 0; ; pages++) {
             Page<T> p = await(find.apply(page));
-            assertThat(p.items().size()).isLessThanOrEqualTo(q.limit());
+            assertThat(p.items().size()).isLessThanOrEqualTo(limit);
             out.addAll(p.items());
             if (!p.hasMore()) return out;
             if (pages > 100_000) fail("paging does not end");
-            page = q.nextPage(p.nextPageToken());
+            page = next.apply(q, p.nextPageToken());
         }
     }
 

@@ -2,7 +2,6 @@ package org.miroir.storage.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.miroir.storage.metadata.JournalEntry;
 import org.miroir.storage.metadata.JournalOp;
 import org.miroir.storage.query.Match;
-import org.miroir.storage.query.Page;
 import org.miroir.storage.worklist.PerformedStep;
 import org.miroir.storage.worklist.PerformedStepChange;
 import org.miroir.storage.worklist.StepStatus;
@@ -47,16 +45,7 @@ public abstract class WorklistContract extends MetadataContractBase {
     }
 
     private List<WorklistItem> all(WorklistQuery q) {
-        List<WorklistItem> out = new ArrayList<>();
-        WorklistQuery page = q;
-        for (int pages = 0; ; pages++) {
-            Page<WorklistItem> p = await(store.findWorklist(page));
-            assertThat(p.items().size()).isLessThanOrEqualTo(q.limit());
-            out.addAll(p.items());
-            if (!p.hasMore()) return out;
-            if (pages > 10_000) fail("paging does not end");
-            page = q.nextPage(p.nextPageToken());
-        }
+        return allPages(q, store::findWorklist, WorklistQuery::nextPage, q.limit());
     }
 
     private static Set<String> ids(List<WorklistItem> items) {
