@@ -47,11 +47,11 @@ final class MiroirNode implements Archive {
         Files.createDirectories(dataDir);
         Path configFile = dataDir.resolveSibling(dataDir.getFileName() + "-config.json");
         Files.writeString(configFile, config.encodePrettily());
-        int[] ports = FreePorts.next(2);
+        int[] ports = FreePorts.next(3);
         List<String> command = List.of(repoRoot().resolve("ops/miroir").toString(), "run",
                 "--bind", "127.0.0.1", "--ae-title", AE_TITLE, "--dicom-port", String.valueOf(ports[0]),
-                "--http-port", String.valueOf(ports[1]), "--data-dir", dataDir.toString(),
-                "--config", configFile.toString());
+                "--http-port", String.valueOf(ports[1]), "--hl7-port", String.valueOf(ports[2]),
+                "--data-dir", dataDir.toString(), "--config", configFile.toString());
         ManagedProcess p = ManagedProcess.start(command, Map.of(
                 "MIROIR_CLASSPATH", System.getProperty("java.class.path"), "MIROIR_JAVA_OPTS", JAVA_OPTS));
         MiroirNode node = new MiroirNode(name, ports[0], ports[1], p);

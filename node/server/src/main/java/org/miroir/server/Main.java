@@ -25,10 +25,10 @@ public final class Main {
         }
         Node node = Node.start(config).toCompletionStage().toCompletableFuture().get();
         System.out.printf("Miroir node %s: DICOM on %s:%d%s, HTTP on %s:%d (health /health/ready, metrics /metrics), "
-                        + "data in %s%s%n", config.aeTitle(), config.bindAddress(), node.dicomPort(),
+                        + "HL7 (MLLP) on %s:%d, data in %s%s%n", config.aeTitle(), config.bindAddress(), node.dicomPort(),
                 node.dicomTlsPort() > 0 ? " (TLS on " + node.dicomTlsPort() + ")" : "", config.bindAddress(),
-                node.httpPort(), config.dataDir().toAbsolutePath(), config.cluster().clustered()
-                        ? ", cluster of " + node.context().cluster().members().size() + " members" : "");
+                node.httpPort(), config.bindAddress(), node.hl7Port(), config.dataDir().toAbsolutePath(),
+                config.cluster().clustered() ? ", cluster of " + node.context().cluster().members().size() + " members" : "");
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT drain: the node finishes what it has in progress before it exits (bounded by the drain
         // timeout), so a rolling restart behind a load balancer fails nothing.

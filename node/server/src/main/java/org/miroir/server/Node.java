@@ -19,6 +19,8 @@ import org.miroir.server.config.NodeConfig;
 import org.miroir.dr.DisasterRecovery;
 import org.miroir.server.dimse.AssociationMetrics;
 import org.miroir.server.dimse.DimseServices;
+import org.miroir.server.hl7.Hl7Receiver;
+import org.miroir.server.hl7.MllpServer;
 import org.miroir.server.http.AdminRoutes;
 import org.miroir.server.http.DrRoutes;
 import org.miroir.server.http.HealthRoutes;
@@ -36,7 +38,8 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One archive node: its stores, its place in the cluster, its DICOM listeners (plain and TLS) and its HTTP listener.
+ * One archive node: its stores, its place in the cluster and in the pair of sites, its DICOM listeners (plain and TLS),
+ * its HTTP listener and its HL7 (MLLP) listener.
  * Started by {@link #start}; stopped gracefully by {@link #drain} (what SIGTERM does) or at once by {@link #stop}.
  */
 public final class Node {
@@ -50,14 +53,17 @@ public final class Node {
     private final NodeContext context;
     private final DicomServer dicom;
     private final HttpServer http;
+    private final MllpServer hl7;
     private final SharedConfig sharedConfig;
     private final boolean ownsVertx;
     private int dicomTlsPort = -1;
 
-    private Node(NodeContext context, DicomServer dicom, HttpServer http, SharedConfig sharedConfig, boolean ownsVertx) {
+    private Node(NodeContext context, DicomServer dicom, HttpServer http, MllpServer hl7, SharedConfig sharedConfig,
+            boolean ownsVertx) {
         this.context = context;
         this.dicom = dicom;
         this.http = http;
+        this.hl7 = hl7;
         this.sharedConfig = sharedConfig;
         this.ownsVertx = ownsVertx;
     }
@@ -126,7 +132,10 @@ public final class Node {
                 .setPort(config.httpPort()).setTcpNoDelay(true)
                 .setIdleTimeout(HTTP_IDLE_TIMEOUT_SECONDS)).requestHandler(router);
 
-        Node node = new Node(ctx, dicom, http, shared, ownsVertx);
+        MllpServer hl7 = new MllpServer(ctx.vertx(), config.hl7(), new Hl7Receiver(ctx.vertx(),
+                ctx.storage().metadata(), ctx.metrics(), config.hl7(), ctx.dr()::writesAllowed), ctx.metrics());
+
+        Node node = new Node(ctx, dicom, http, hl7, shared, ownsVertx);
         return dicom.listen(config.bindAddress(), config.dicomPort())
                 .compose(p -> config.dicomTlsPort() == 0 ? Future.succeededFuture(-1)
                         : dicom.listen(config.bindAddress(), config.dicomTlsPort(), config.tls().serverOptions()))
@@ -134,16 +143,19 @@ public final class Node {
                     node.dicomTlsPort = tlsPort;
                     return http.listen();
                 })
+                .compose(h -> hl7.listen(config.bindAddress(), config.hl7Port()))
                 .map(h -> {
                     ctx.jobs().register(new PeriodicJob(ORPHAN_SWEEPER, ctx.vertx(), config.orphanSweepInterval(),
                             () -> AdminRoutes.sweep(ctx), ctx.jobs().runs()));
                     LOG.log(Level.INFO, "Miroir node {0} listening: DICOM {1}:{2,number,#}{3}, HTTP {1}:{4,number,#}, "
-                                    + "data {5}, cluster members {6}", config.aeTitle(), config.bindAddress(),
-                            node.dicomPort(), node.dicomTlsPort > 0 ? " (TLS " + node.dicomTlsPort + ")" : "",
-                            node.httpPort(), config.dataDir().toAbsolutePath(), ctx.cluster().members().size());
+                                    + "HL7 {1}:{5,number,#}, data {6}, cluster members {7}, site role {8}",
+                            config.aeTitle(), config.bindAddress(), node.dicomPort(),
+                            node.dicomTlsPort > 0 ? " (TLS " + node.dicomTlsPort + ")" : "", node.httpPort(),
+                            node.hl7Port(), config.dataDir().toAbsolutePath(), ctx.cluster().members().size(),
+                            ctx.dr().role());
                     return node;
                 })
-                .onFailure(t -> dicom.close());
+                .onFailure(t -> dicom.close().transform(x -> http.close()).transform(x -> hl7.close()));
     }
 
     public NodeContext context() { return context; }
@@ -154,6 +166,8 @@ public final class Node {
     public int dicomTlsPort() { return dicomTlsPort; }
 
     public int httpPort() { return http.actualPort(); }
+
+    public int hl7Port() { return hl7.actualPort(); }
 
     public int openAssociations() { return dicom.openAssociations(); }
 
@@ -172,14 +186,16 @@ public final class Node {
         Future<Void> grace = config.drainGrace().isZero() ? Future.succeededFuture()
                 : vertx.timer(config.drainGrace().toMillis(), TimeUnit.MILLISECONDS).mapEmpty();
         return grace
-                .compose(v -> Future.join(dicom.drain(config.drainTimeout()), http.shutdown(config.drainTimeout())))
+                // An HL7 sender whose message was cut resends it (MLLP is at-least-once; the handlers are idempotent).
+                .compose(v -> Future.join(dicom.drain(config.drainTimeout()), http.shutdown(config.drainTimeout()),
+                        hl7.close()))
                 .transform(ar -> release())
                 .onComplete(ar -> LOG.log(Level.INFO, "drained: associations finished, jobs stopped, stores closed"));
     }
 
     /** Stops at once: aborts associations, closes listeners, stops jobs, closes the stores. Then call {@link #leave()}. */
     public Future<Void> stop() {
-        return dicom.close().transform(ar -> http.close()).transform(ar -> release());
+        return hl7.close().transform(ar -> dicom.close()).transform(ar -> http.close()).transform(ar -> release());
     }
 
     private Future<Void> release() {

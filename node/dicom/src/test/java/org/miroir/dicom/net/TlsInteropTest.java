@@ -12,12 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.miroir.dicom.data.UID;
 import org.miroir.dicom.testing.Dcmtk;
-import org.miroir.dicom.testing.Processes;
+import org.miroir.dicom.testing.SelfSignedKey;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,14 +34,9 @@ class TlsInteropTest {
     @BeforeAll
     static void start() throws Exception {
         Dcmtk.assumeInstalled();
-        keystore = dir.resolve("scp.p12");
-        certificate = dir.resolve("scp.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Processes.run(List.of(keytool, "-genkeypair", "-alias", "scp", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keystore.toString(),
-                "-storetype", "PKCS12", "-storepass", "secret", "-keypass", "secret"), Map.of(), Duration.ofMinutes(1), true, 1 << 16).assertOk();
-        Processes.run(List.of(keytool, "-exportcert", "-rfc", "-alias", "scp", "-keystore", keystore.toString(),
-                "-storepass", "secret", "-file", certificate.toString()), Map.of(), Duration.ofMinutes(1), true, 1 << 16).assertOk();
+        SelfSignedKey key = SelfSignedKey.create(dir, "scp");
+        keystore = key.keyStore();
+        certificate = key.certificate();
         vertx = Vertx.vertx();
         ApplicationEntity ae = new ApplicationEntity("MIROIR")
                 .addTransferCapability(TransferCapability.scp(UID.Verification, UID.ImplicitVRLittleEndian));

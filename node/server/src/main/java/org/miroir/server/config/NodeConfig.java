@@ -47,7 +47,8 @@ public record NodeConfig(
         Duration drainGrace,
         Duration drainTimeout,
         Duration configRefresh,
-        JsonObject storage) {
+        JsonObject storage,
+        Hl7Config hl7) {
 
     public static final List<String> FLAGS = List.of(
             "--config FILE", "--data-dir DIR", "--ae-title AET", "--bind ADDRESS", "--dicom-port PORT",
@@ -97,7 +98,8 @@ public record NodeConfig(
                 Duration.ofMillis(j.getLong("drainGraceMillis", cluster.clustered() ? 4_000L : 0L)),
                 Duration.ofMillis(j.getLong("drainTimeoutMillis", 60_000L)),
                 Duration.ofSeconds(j.getLong("configRefreshSeconds", 30L)),
-                j.getJsonObject("storage", new JsonObject()));
+                j.getJsonObject("storage", new JsonObject()),
+                Hl7Config.fromJson(j.getJsonObject("hl7", new JsonObject())));
     }
 
     /** Reads --config first, then lets every other flag override it. Unknown flags are an error. */

@@ -10,6 +10,8 @@ import org.miroir.dicom.net.TransferCapability;
 import org.miroir.server.NodeContext;
 import org.miroir.server.config.NodeConfig;
 import org.miroir.server.query.QueryService;
+import org.miroir.server.worklist.MppsScp;
+import org.miroir.server.worklist.WorklistScp;
 
 /** The DIMSE services of the archive AE and the transfer syntaxes each accepts. */
 public final class DimseServices {
@@ -53,6 +55,10 @@ public final class DimseServices {
                 config.dataDir().resolve("spool"), node.metrics());
         for (String cuid : QueryRetrieveModel.MOVE) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
         for (String cuid : QueryRetrieveModel.GET) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
+        ae.addService(UID.ModalityWorklistInformationModelFind, new WorklistScp(node.vertx(),
+                node.storage().metadata(), config.fuzzyPersonNameMatching(), MAX_FIND_MATCHES), QUERY_SYNTAXES);
+        ae.addService(UID.ModalityPerformedProcedureStep, new MppsScp(node.vertx(), node.storage().metadata(), node.dr()::writesAllowed),
+                QUERY_SYNTAXES);
         return ae;
     }
 

@@ -53,6 +53,19 @@ public final class NodeMetrics {
     public final Counter orphansRemoved = Counter.build("miroir_orphan_objects_removed_total",
             "Objects removed because their metadata never committed.").register(registry);
 
+    public final Counter hl7Messages = Counter.build("miroir_hl7_messages_total",
+            "HL7 v2 messages received, by type (ADT^A08, ORM^O01, ...; ADT^other, other, unknown) and acknowledgement "
+                    + "code (AA, AE, AR; none when there was no MSH to answer).")
+            .labelNames("type", "ack").register(registry);
+    public final Histogram hl7Duration = Histogram.build("miroir_hl7_message_duration_seconds",
+            "HL7 v2 messages, from their last byte to their acknowledgement, by type.")
+            .labelNames("type").buckets(LATENCY_BUCKETS).register(registry);
+    public final Gauge hl7Connections = Gauge.build("miroir_hl7_connections_active", "Open MLLP connections.")
+            .register(registry);
+    public final Counter hl7ConnectionsClosed = Counter.build("miroir_hl7_connections_closed_total",
+            "MLLP connections the node closed, by reason (limit, frame_timeout, garbage, unanswerable, error).")
+            .labelNames("reason").register(registry);
+
     public NodeMetrics() {
         DefaultExports.register(registry);
     }

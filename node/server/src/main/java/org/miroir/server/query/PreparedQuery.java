@@ -71,8 +71,11 @@ public final class PreparedQuery {
         boolean below = level == QueryLevel.SERIES || level == QueryLevel.INSTANCE;
         this.needsPatientCounts = keys.stream().anyMatch(PATIENT_COUNTS::contains);
         this.needsSeries = level == QueryLevel.INSTANCE && keys.contains(Tag.NumberOfSeriesRelatedInstances);
+        // Patient attributes come from the patient (the registry may have changed them since the instances came):
+        // at the instance level too, though its header holds them.
         this.needsStudy = below && (needsPatientCounts || keys.stream().anyMatch(STUDY_COMPUTED::contains)
-                || level == QueryLevel.SERIES && keys.stream().anyMatch(PreparedQuery::aboveSeries));
+                || level == QueryLevel.SERIES && keys.stream().anyMatch(PreparedQuery::aboveSeries)
+                || level == QueryLevel.INSTANCE && (id.includeAll || keys.stream().anyMatch(PreparedQuery::ofPatient)));
         boolean attributes = level != QueryLevel.INSTANCE || id.includeAll || !id.constraints.isEmpty()
                 || !INSTANCE_FIELDS.containsAll(keys);
         Query.Builder b = Query.builder().caseInsensitiveNames(options.caseInsensitiveNames())
@@ -106,6 +109,10 @@ public final class PreparedQuery {
     private static boolean aboveSeries(int tag) {
         if (LevelAttributes.belongsTo(tag, QueryLevel.SERIES)) return false;
         return LevelAttributes.belongsTo(tag, QueryLevel.PATIENT) || LevelAttributes.belongsTo(tag, QueryLevel.STUDY);
+    }
+
+    private static boolean ofPatient(int tag) {
+        return tag != Tag.SpecificCharacterSet && LevelAttributes.belongsTo(tag, QueryLevel.PATIENT);
     }
 
     private Predicate<MetadataRecord> filter() {
@@ -232,6 +239,8 @@ public final class PreparedQuery {
         private Attributes assemble(MetadataRecord r, StudyRecord study, SeriesRecord seriesRecord, int[] patientCounts) {
             List<Attributes> own = sources(r);
             List<Attributes> sources = new ArrayList<>(own);
+            if (r instanceof InstanceRecord && study != null && study.patient().attributes() != null)
+                sources.add(0, HeaderCodec.decode(study.patient().attributes()));
             if (study != null) sources.addAll(sources(study));
             Map<Integer, Identifier.ReturnKey> keys = new LinkedHashMap<>();
             if (id.includeAll) {

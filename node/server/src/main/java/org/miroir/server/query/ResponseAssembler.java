@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * Builds one response identifier from values taken out of several records' attributes. Text is kept as stored, in
  * its own character set, so the response names that set in (0008,0005); when the values come from records in
- * different character sets, they are re-encoded in UTF-8 (ISO_IR 192) so one identifier can hold them all.
+ * different character sets, they are re-encoded in UTF-8 (ISO_IR 192) so one identifier can hold them all. Used by
+ * the query model and by the worklist.
  */
-final class ResponseAssembler {
+public final class ResponseAssembler {
     private static final String UTF8 = "ISO_IR 192";
 
     /** One element to put in the response: a raw value (and the data set it came from, null for computed text). */
@@ -24,23 +25,23 @@ final class ResponseAssembler {
     private final List<Part> parts = new ArrayList<>();
 
     /** A value taken from {@code source}, as stored; for a sequence, items cut to {@code itemKeys} when it has any. */
-    void copy(Attributes source, int tag, Attributes itemKeys) {
+    public void copy(Attributes source, int tag, Attributes itemKeys) {
         parts.add(new Part(tag, source.getVR(tag), source.getValue(tag), source, itemKeys));
     }
 
     /** A value made by the index (counts, codes, UIDs): plain ASCII. */
-    void computed(int tag, VR vr, String... values) {
+    public void computed(int tag, VR vr, String... values) {
         Attributes ascii = new Attributes(1);
         ascii.setString(tag, vr, values);
         parts.add(new Part(tag, vr, ascii.getValue(tag), null, null));
     }
 
     /** A key without a value in the records: returned empty. */
-    void empty(int tag, VR vr) {
+    public void empty(int tag, VR vr) {
         parts.add(new Part(tag, vr, vr == VR.SQ ? null : new byte[0], null, null));
     }
 
-    Attributes build() {
+    public Attributes build() {
         Set<String> charsets = new HashSet<>();
         Attributes first = null;
         for (Part p : parts) {

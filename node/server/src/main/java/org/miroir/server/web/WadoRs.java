@@ -6,21 +6,29 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.json.JsonObject;
+import org.miroir.dicom.data.Attributes;
 import org.miroir.dicom.data.Fragments;
 import org.miroir.dicom.data.Sequence;
 import org.miroir.dicom.data.Tag;
 import org.miroir.server.NodeContext;
+import org.miroir.server.store.HeaderCodec;
 import org.miroir.server.web.json.DicomJsonWriter;
 import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.object.ObjectStore;
+import org.miroir.storage.query.Match;
+import org.miroir.storage.query.Query;
+import org.miroir.storage.query.QueryKey;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * WADO-RS (PS3.18 10.4): instances of a study, series or instance as multipart/related application/dicom parts
  * streamed from the object store as stored (no transcoding); their metadata as application/dicom+json with
- * BulkDataURIs into the bulkdata resource; frames; bulk data. 404 for unknown UIDs, 406 when the Accept header
+ * BulkDataURIs into the bulkdata resource, with the patient attributes of the index; frames; bulk data. 404 for unknown UIDs, 406 when the Accept header
  * admits nothing the stored data can be sent as.
  */
 final class WadoRs {
@@ -87,7 +95,8 @@ final class WadoRs {
             return;
         }
         String base = DicomWeb.baseUrl(rc);
-        Lookup.fromPath(rc, ctx.storage().metadata()).compose(records -> {
+        Lookup.fromPath(rc, ctx.storage().metadata()).compose(records -> patientOf(rc, records.get(0))
+                .compose(patient -> {
             HttpServerResponse resp = rc.response().setChunked(true).putHeader("Content-Type", MediaType.DICOM_JSON);
             int[] next = {0};
             Pump.Source source = () -> {
@@ -98,12 +107,35 @@ final class WadoRs {
                 InstanceLayout layout = InstanceLayout.read(objects, r);
                 String prefix = DicomWeb.instanceUrl(base, r.studyInstanceUid(), r.seriesInstanceUid(),
                         r.sopInstanceUid()) + "/bulkdata/";
-                String json = new DicomJsonWriter(InstanceLayout.BULK_THRESHOLD, path -> prefix + path)
-                        .write(layout.attrs).encode();
+                DicomJsonWriter writer = new DicomJsonWriter(InstanceLayout.BULK_THRESHOLD, path -> prefix + path);
+                String json = withPatient(writer.write(layout.attrs), patient, writer).encode();
                 return Buffer.buffer((i == 0 ? "[" : ",") + json, StandardCharsets.UTF_8.name());
             };
             return Pump.copy(vertx, source, resp).compose(n -> resp.end());
-        }).onFailure(t -> Responses.fail(rc, t));
+        })).onFailure(t -> Responses.fail(rc, t));
+    }
+
+    /** The study's patient as the index has it (the registry may have updated it), or null when it has none. */
+    private Future<Attributes> patientOf(RoutingContext rc, InstanceRecord any) {
+        Query q = Query.builder().match(QueryKey.STUDY_INSTANCE_UID, new Match.Single(any.studyInstanceUid()))
+                .includeAttributes(true).limit(1).build();
+        return DicomWeb.onContext(rc, ctx.storage().metadata().findStudies(q)).map(page -> page.items().isEmpty()
+                || page.items().get(0).patient().attributes() == null ? null
+                : HeaderCodec.decode(page.items().get(0).patient().attributes()));
+    }
+
+    /**
+     * An instance's metadata with the patient attributes of the index over those of its header (ADR 0007: objects
+     * stay as stored, what is served about them follows the patient registry). Merged as JSON, so the two data sets'
+     * character sets need not agree; the result is in tag order again.
+     */
+    private static JsonObject withPatient(JsonObject instance, Attributes patient, DicomJsonWriter writer) {
+        if (patient == null) return instance;
+        TreeMap<String, Object> merged = new TreeMap<>(instance.getMap());
+        writer.write(patient).getMap().forEach((tag, value) -> {
+            if (!tag.equals(DicomJsonWriter.hex(Tag.SpecificCharacterSet))) merged.put(tag, value);
+        });
+        return new JsonObject(new LinkedHashMap<>(merged));
     }
 
     // ------------------------------------------------------------------ frames and bulk data

@@ -30,13 +30,15 @@ final class ArchiveNode implements AutoCloseable {
 
     final int dicomPort;
     final int httpPort;
+    final int hl7Port;
     final Path dataDir;
     private final ManagedProcess process;
 
-    private ArchiveNode(ManagedProcess process, int dicomPort, int httpPort, Path dataDir) {
+    private ArchiveNode(ManagedProcess process, int dicomPort, int httpPort, int hl7Port, Path dataDir) {
         this.process = process;
         this.dicomPort = dicomPort;
         this.httpPort = httpPort;
+        this.hl7Port = hl7Port;
         this.dataDir = dataDir;
     }
 
@@ -45,15 +47,15 @@ final class ArchiveNode implements AutoCloseable {
         Files.createDirectories(dataDir);
         Path configFile = dataDir.resolveSibling(dataDir.getFileName() + "-config.json");
         Files.writeString(configFile, config.encodePrettily());
-        int[] ports = FreePorts.next(2);
+        int[] ports = FreePorts.next(3);
         List<String> command = List.of(repoRoot().resolve("ops/miroir").toString(), "run",
                 "--bind", "127.0.0.1", "--ae-title", AE_TITLE, "--dicom-port", String.valueOf(ports[0]),
-                "--http-port", String.valueOf(ports[1]), "--data-dir", dataDir.toString(),
-                "--config", configFile.toString());
+                "--http-port", String.valueOf(ports[1]), "--hl7-port", String.valueOf(ports[2]),
+                "--data-dir", dataDir.toString(), "--config", configFile.toString());
         ManagedProcess p = ManagedProcess.start(command, Map.of(
                 "MIROIR_CLASSPATH", System.getProperty("java.class.path"),
                 "MIROIR_JAVA_OPTS", "-Xmx512m"));
-        ArchiveNode node = new ArchiveNode(p, ports[0], ports[1], dataDir);
+        ArchiveNode node = new ArchiveNode(p, ports[0], ports[1], ports[2], dataDir);
         try {
             node.awaitReady();
         } catch (RuntimeException | Error e) {

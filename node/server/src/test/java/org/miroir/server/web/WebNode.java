@@ -32,7 +32,7 @@ public final class WebNode extends DicomWebClient implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
         try {
             JsonObject cfg = new JsonObject().put("dataDir", dataDir.toString()).put("bindAddress", "127.0.0.1")
-                    .put("dicomPort", 0).put("httpPort", 0).mergeIn(extra);
+                    .put("dicomPort", 0).put("httpPort", 0).put("hl7Port", 0).mergeIn(extra);
             Node node = Node.start(vertx, NodeConfig.fromJson(cfg), false).toCompletionStage().toCompletableFuture()
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return new WebNode(vertx, node);

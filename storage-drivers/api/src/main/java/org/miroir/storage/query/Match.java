@@ -56,7 +56,11 @@ public sealed interface Match {
 
     /** Throws when this match is not allowed for {@code key}'s kind (e.g. a wildcard on a UID). */
     default void requireApplicableTo(QueryKey key) {
-        ValueKind kind = key.kind();
+        requireApplicableTo(key.kind(), key.name());
+    }
+
+    /** Throws when this match is not allowed for values of {@code kind}; {@code name} says whose in the message. */
+    default void requireApplicableTo(ValueKind kind, String name) {
         boolean ok;
         if (this instanceof Single s) ok = valid(kind, s.value());
         else if (this instanceof AnyOf a) ok = kind.allowsList() && a.values().stream().allMatch(v -> valid(kind, v));
@@ -64,7 +68,7 @@ public sealed interface Match {
         else if (this instanceof Range r) ok = kind.allowsRange() && (r.lower() == null || valid(kind, r.lower()))
                 && (r.upper() == null || valid(kind, r.upper()));
         else ok = true; // Universal, Empty
-        if (!ok) throw new IllegalArgumentException(this + " cannot match " + key + " (" + kind + ")");
+        if (!ok) throw new IllegalArgumentException(this + " cannot match " + name + " (" + kind + ")");
     }
 
     /**
@@ -73,15 +77,19 @@ public sealed interface Match {
      * wildcard (text, CS, PN). Throws {@link IllegalArgumentException} on values the key's kind does not allow.
      */
     static Match parse(QueryKey key, String value) {
+        return parse(key.kind(), key.name(), value);
+    }
+
+    /** {@link #parse(QueryKey, String)} for any key whose values are of {@code kind}, named {@code name} in errors. */
+    static Match parse(ValueKind kind, String name, String value) {
         if (value == null) return UNIVERSAL;
         String v = value.strip();
         if (v.isEmpty() || v.equals("*")) return UNIVERSAL;
         if (v.equals("\"\"")) return EMPTY;
-        ValueKind kind = key.kind();
         Match m;
         if (kind.allowsRange() && v.indexOf('-') >= 0) {
             int dash = v.indexOf('-');
-            if (v.indexOf('-', dash + 1) >= 0) throw new IllegalArgumentException("malformed range for " + key + ": " + v);
+            if (v.indexOf('-', dash + 1) >= 0) throw new IllegalArgumentException("malformed range for " + name + ": " + v);
             String lo = v.substring(0, dash).strip();
             String hi = v.substring(dash + 1).strip();
             m = lo.isEmpty() && hi.isEmpty() ? UNIVERSAL
@@ -95,7 +103,7 @@ public sealed interface Match {
         } else {
             m = new Single(v);
         }
-        m.requireApplicableTo(key);
+        m.requireApplicableTo(kind, name);
         return m;
     }
 

@@ -39,22 +39,27 @@ public final class Matching {
 
     /** Whether a single stored value ({@code null} when absent) satisfies {@code m} for {@code key}. */
     public static boolean matches(QueryKey key, Match m, String stored, boolean caseInsensitiveNames) {
+        return matches(key.kind(), m, stored, caseInsensitiveNames);
+    }
+
+    /** Whether a single stored value of {@code kind} ({@code null} when absent) satisfies {@code m}. */
+    public static boolean matches(ValueKind kind, Match m, String stored, boolean caseInsensitiveNames) {
         if (m instanceof Match.Universal) return true;
         if (stored == null || stored.isEmpty()) return m instanceof Match.Empty;
         if (m instanceof Match.Empty) return false;
-        boolean fold = caseInsensitiveNames && key.kind() == ValueKind.PERSON_NAME;
+        boolean fold = caseInsensitiveNames && kind == ValueKind.PERSON_NAME;
         String value = fold ? fold(stored) : stored;
-        if (m instanceof Match.Single s) return single(key.kind(), fold ? fold(s.value()) : s.value(), value);
+        if (m instanceof Match.Single s) return single(kind, fold ? fold(s.value()) : s.value(), value);
         if (m instanceof Match.AnyOf a) {
-            for (String v : a.values()) if (single(key.kind(), fold ? fold(v) : v, value)) return true;
+            for (String v : a.values()) if (single(kind, fold ? fold(v) : v, value)) return true;
             return false;
         }
         if (m instanceof Match.Wildcard w) return wildcard(fold ? fold(w.pattern()) : w.pattern(), value);
         Match.Range r = (Match.Range) m;
-        String n = DateTimes.normalize(key.kind(), value);
+        String n = DateTimes.normalize(kind, value);
         if (n == null) return false;
-        return (r.lower() == null || n.compareTo(DateTimes.lowerBound(key.kind(), r.lower())) >= 0)
-                && (r.upper() == null || n.compareTo(DateTimes.upperBound(key.kind(), r.upper())) <= 0);
+        return (r.lower() == null || n.compareTo(DateTimes.lowerBound(kind, r.lower())) >= 0)
+                && (r.upper() == null || n.compareTo(DateTimes.upperBound(kind, r.upper())) <= 0);
     }
 
     /** For multi-valued keys (Modalities in Study): any stored value matching is enough. */

@@ -2,6 +2,8 @@ package org.miroir.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +96,18 @@ final class Async {
         };
         for (int k = 0; k < Math.min(parallelism, n); k++) worker[0].run();
         return result;
+    }
+
+    /** Every row of a query, page after page, mapped. */
+    static <T> CompletionStage<List<T>> collect(CompletionStage<AsyncResultSet> first, Function<Row, T> mapper) {
+        List<T> out = new ArrayList<>();
+        return first.thenCompose(rs -> collect(rs, mapper, out));
+    }
+
+    private static <T> CompletionStage<List<T>> collect(AsyncResultSet rs, Function<Row, T> mapper, List<T> out) {
+        for (Row r : rs.currentPage()) out.add(mapper.apply(r));
+        if (!rs.hasMorePages()) return CompletableFuture.completedFuture(out);
+        return rs.fetchNextPage().thenCompose(next -> collect(next, mapper, out));
     }
 
     /** Completes after {@code millis} (on the JDK's shared delayed executor: no thread of ours waits). */

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,7 @@ import org.miroir.storage.metadata.DuplicatePolicy;
 import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.metadata.JournalEntry;
 import org.miroir.storage.metadata.MetadataStore;
+import org.miroir.storage.metadata.PatientKey;
 import org.miroir.storage.metadata.PatientRecord;
 import org.miroir.storage.metadata.SeriesRecord;
 import org.miroir.storage.metadata.StoreOutcome;
@@ -25,6 +27,12 @@ import org.miroir.storage.metadata.StoreRequest;
 import org.miroir.storage.metadata.StudyRecord;
 import org.miroir.storage.query.Page;
 import org.miroir.storage.query.Query;
+import org.miroir.storage.worklist.PerformedStep;
+import org.miroir.storage.worklist.PerformedStepChange;
+import org.miroir.storage.worklist.StepStatus;
+import org.miroir.storage.worklist.WorklistChange;
+import org.miroir.storage.worklist.WorklistItem;
+import org.miroir.storage.worklist.WorklistQuery;
 
 /**
  * The index in Cassandra. Every operation runs asynchronously on the driver ({@code executeAsync}, never blocking its
@@ -43,6 +51,8 @@ public final class CassandraMetadataStore implements MetadataStore {
     private final Deletes deletes;
     private final Finder finder;
     private final ConfigEntries configEntries;
+    private final Patients patients;
+    private final Worklist worklist;
     private final Semaphore permits;
     private volatile boolean closed;
 
@@ -52,7 +62,9 @@ public final class CassandraMetadataStore implements MetadataStore {
         this.cql = new Cql(session, cfg.keyspace());
         this.journal = new Journal(session, cql, partitions, cfg.journalSettle());
         Claims claims = new Claims(session, cql, cfg);
-        this.storePath = new StorePath(session, cql, claims, journal, cfg);
+        this.patients = new Patients(session, cql, journal, cfg);
+        this.worklist = new Worklist(session, cql, journal, cfg);
+        this.storePath = new StorePath(session, cql, claims, journal, patients, cfg);
         this.deletes = new Deletes(session, cql, claims, journal, cfg);
         this.finder = new Finder(session, cql, cfg);
         this.configEntries = new ConfigEntries(session, cfg.keyspace());
@@ -111,6 +123,57 @@ public final class CassandraMetadataStore implements MetadataStore {
         if (request == null || policy == null)
             return CompletableFuture.failedFuture(new IllegalArgumentException("request and policy are required"));
         return op("store", () -> storePath.store(request, policy));
+    }
+
+    @Override
+    public CompletionStage<String> updatePatient(PatientRecord patient) {
+        return op("patient update", () -> patients.update(require(patient, "patient")));
+    }
+
+    @Override
+    public CompletionStage<String> mergePatients(PatientKey prior, PatientRecord surviving) {
+        return op("patient merge", () -> patients.merge(require(prior, "prior patient"),
+                require(surviving, "surviving patient")));
+    }
+
+    @Override
+    public CompletionStage<Optional<PatientRecord>> patient(PatientKey key) {
+        return op("patient read", () -> patients.read(require(key, "patient")));
+    }
+
+    @Override
+    public CompletionStage<WorklistChange> scheduleWorklistItem(WorklistItem item, boolean create) {
+        return op("worklist write", () -> worklist.schedule(require(item, "item"), create));
+    }
+
+    @Override
+    public CompletionStage<WorklistChange> endWorklistItem(String itemId, StepStatus status) {
+        return op("worklist write", () -> worklist.end(require(itemId, "item id"), require(status, "status")));
+    }
+
+    @Override
+    public CompletionStage<Optional<WorklistItem>> worklistItem(String itemId) {
+        return op("worklist read", () -> worklist.item(require(itemId, "item id")));
+    }
+
+    @Override
+    public CompletionStage<Page<WorklistItem>> findWorklist(WorklistQuery query) {
+        return op("worklist query", () -> worklist.find(require(query, "query")));
+    }
+
+    @Override
+    public CompletionStage<PerformedStepChange> createPerformedStep(PerformedStep step) {
+        return op("performed step write", () -> worklist.createStep(require(step, "step")));
+    }
+
+    @Override
+    public CompletionStage<PerformedStepChange> updatePerformedStep(PerformedStep step) {
+        return op("performed step write", () -> worklist.updateStep(require(step, "step")));
+    }
+
+    @Override
+    public CompletionStage<Optional<PerformedStep>> performedStep(String sopInstanceUid) {
+        return op("performed step read", () -> worklist.step(require(sopInstanceUid, "SOP Instance UID")));
     }
 
     @Override
@@ -271,6 +334,11 @@ public final class CassandraMetadataStore implements MetadataStore {
 
     private static String require(String v, String what) {
         if (v == null || v.isBlank()) throw new IllegalArgumentException(what + " is required");
+        return v;
+    }
+
+    private static <T> T require(T v, String what) {
+        if (v == null) throw new IllegalArgumentException(what + " is required");
         return v;
     }
 }

@@ -18,6 +18,13 @@ final class Cql {
     final PreparedStatement seriesUpsert, memberInsert, memberDelete, instanceUpsert, instanceDelete;
     final PreparedStatement objectRefInsert, objectRefDelete, journalInsert;
 
+    // ---------------------------------------------------------------- patients from the registry
+    final PreparedStatement patientRegister, patientMerged, studyMove;
+
+    // ---------------------------------------------------------------- worklist and performed steps
+    final PreparedStatement itemRead, itemCreate, itemCas, activeUpsert, activeDelete, activeFrom, itemsFrom;
+    final PreparedStatement stepRead, stepCreate, stepCas;
+
     // ---------------------------------------------------------------- deletes
     final PreparedStatement membersDeleteOfSeries, membersDeleteOfStudy, seriesDelete, seriesDeleteOfStudy;
     final PreparedStatement studyDelete;
@@ -72,8 +79,36 @@ final class Cql {
         objectRefInsert = prepare("INSERT INTO %s.object_ref (object_key, sop_uid) VALUES (?, ?) USING TIMESTAMP ?");
         objectRefDelete = prepare("DELETE FROM %s.object_ref USING TIMESTAMP ? WHERE object_key = ?");
         journalInsert = prepare("INSERT INTO %s.journal (partition, position, recorded_at, op, study_uid, "
-                + "series_uid, sop_uid, object_key, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "USING TIMESTAMP ?");
+                + "series_uid, sop_uid, object_key, size, sha256, patient_id, issuer, prior_patient_id, "
+                + "prior_issuer, item_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+
+        patientRegister = prepare("INSERT INTO %s.patient (issuer, patient_id, iss, pid, name, name_folded, "
+                + "birth_date, sex, attrs, registered, merged_issuer, merged_pid) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, true, null, null) USING TIMESTAMP ?");
+        patientMerged = prepare("INSERT INTO %s.patient (issuer, patient_id, iss, pid, registered, merged_issuer, "
+                + "merged_pid) VALUES (?, ?, ?, ?, false, ?, ?) USING TIMESTAMP ?");
+        studyMove = prepare("UPDATE %s.study USING TIMESTAMP ? SET issuer = ?, patient_id = ? WHERE study_uid = ?");
+
+        String item = "status, patient_id, issuer, patient_name, accession, rp_id, step_id, station_aet, modality, "
+                + "start_date, start_time, study_uid, pps_uid, attrs";
+        itemRead = prepare("SELECT * FROM %s.worklist_item WHERE item_id = ?");
+        itemCreate = prepare("INSERT INTO %s.worklist_item (item_id, " + item + ", write_ts) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS");
+        itemCas = prepare("UPDATE %s.worklist_item SET status = ?, patient_id = ?, issuer = ?, patient_name = ?, "
+                + "accession = ?, rp_id = ?, step_id = ?, station_aet = ?, modality = ?, start_date = ?, "
+                + "start_time = ?, study_uid = ?, pps_uid = ?, attrs = ?, write_ts = ? WHERE item_id = ? "
+                + "IF write_ts = ?");
+        activeUpsert = prepare("INSERT INTO %s.worklist_active (shard, item_id, " + item + ") "
+                + "VALUES (0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        activeDelete = prepare("DELETE FROM %s.worklist_active USING TIMESTAMP ? WHERE shard = 0 AND item_id = ?");
+        activeFrom = prepare("SELECT * FROM %s.worklist_active WHERE shard = 0 AND item_id > ?");
+        itemsFrom = prepare("SELECT token(item_id) AS t, item_id, " + item + " FROM %s.worklist_item "
+                + "WHERE token(item_id) > ?");
+        stepRead = prepare("SELECT * FROM %s.performed_step WHERE sop_uid = ?");
+        stepCreate = prepare("INSERT INTO %s.performed_step (sop_uid, status, item_ids, attrs, write_ts) "
+                + "VALUES (?, ?, ?, ?, ?) IF NOT EXISTS");
+        stepCas = prepare("UPDATE %s.performed_step SET status = ?, attrs = ?, write_ts = ? WHERE sop_uid = ? "
+                + "IF write_ts = ?");
 
         membersDeleteOfSeries = prepare("DELETE FROM %s.instance_by_study USING TIMESTAMP ? WHERE study_uid = ? "
                 + "AND series_uid = ?");

@@ -1,7 +1,6 @@
 package org.miroir.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -67,14 +66,7 @@ final class Deletes {
     }
 
     private CompletionStage<List<InstanceRecord>> members(BoundStatement st) {
-        List<InstanceRecord> out = new ArrayList<>();
-        return session.executeAsync(st).thenCompose(rs -> collect(rs, out));
-    }
-
-    private static CompletionStage<List<InstanceRecord>> collect(AsyncResultSet rs, List<InstanceRecord> out) {
-        for (Row r : rs.currentPage()) out.add(Rows.instance(r));
-        if (!rs.hasMorePages()) return CompletableFuture.completedFuture(out);
-        return rs.fetchNextPage().thenCompose(next -> collect(next, out));
+        return Async.collect(session.executeAsync(st), Rows::instance);
     }
 
     private CompletionStage<Deletion> delete(List<InstanceRecord> members, String study, String series,

@@ -14,10 +14,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.miroir.storage.metadata.JournalEntry;
 import org.miroir.storage.metadata.JournalOp;
+import org.miroir.storage.metadata.PatientKey;
 
 /**
  * The replication journal: {@code journal((partition), position timeuuid)}. A study's entries share a partition
- * ({@code hash(Study Instance UID) mod partitions}), so its stores and deletes stay in order.
+ * ({@code hash(Study Instance UID) mod partitions}), so its stores and deletes stay in order. Entries about patients,
+ * worklist items and performed steps all go to partition 0, so the registry's and the orders' changes keep their
+ * order too (they are few next to stores).
  *
  * <p>No gaps behind a reader. Positions are taken before their batch is sent, and batches commit in any order, so an
  * entry may become visible after a later one. A reader therefore sees only entries at or before a horizon: the oldest
@@ -72,7 +75,25 @@ final class Journal {
     BoundStatement insert(long ticks, JournalOp op, String study, String series, String sop, String objectKey,
             long size, String sha256) {
         return cql.journalInsert.bind(partitionOf(study), position(ticks), Instant.now(), op.name(), study, series, sop,
-                objectKey, size < 0 ? null : size, sha256, TimeUuids.micros(ticks));
+                objectKey, size < 0 ? null : size, sha256, null, null, null, null, null, TimeUuids.micros(ticks));
+    }
+
+    /** A {@link JournalOp#PATIENT_UPDATE} ({@code prior} null) or {@link JournalOp#PATIENT_MERGE} entry. */
+    BoundStatement insertPatient(long ticks, PatientKey patient, PatientKey prior) {
+        JournalOp op = prior == null ? JournalOp.PATIENT_UPDATE : JournalOp.PATIENT_MERGE;
+        return cql.journalInsert.bind(0, position(ticks), Instant.now(), op.name(), null, null, null, null, null, null,
+                patient.patientId(), patient.issuerOfPatientId(), prior == null ? null : prior.patientId(),
+                prior == null ? null : prior.issuerOfPatientId(), null, TimeUuids.micros(ticks));
+    }
+
+    BoundStatement insertWorklistItem(long ticks, String itemId) {
+        return cql.journalInsert.bind(0, position(ticks), Instant.now(), JournalOp.WORKLIST_UPDATE.name(), null, null,
+                null, null, null, null, null, null, null, null, itemId, TimeUuids.micros(ticks));
+    }
+
+    BoundStatement insertPerformedStep(long ticks, String sopInstanceUid) {
+        return cql.journalInsert.bind(0, position(ticks), Instant.now(), JournalOp.PERFORMED_STEP_UPDATE.name(), null,
+                null, sopInstanceUid, null, null, null, null, null, null, null, null, TimeUuids.micros(ticks));
     }
 
     private long horizon() {
@@ -111,10 +132,15 @@ final class Journal {
         List<JournalEntry> out = new ArrayList<>();
         for (Row r : rs.currentPage()) {
             Long size = r.isNull("size") ? null : r.getLong("size");
+            JournalOp op = JournalOp.valueOf(r.getString("op"));
+            boolean ofPatient = op == JournalOp.PATIENT_UPDATE || op == JournalOp.PATIENT_MERGE;
             out.add(new JournalEntry(partition, r.getUuid("position").toString(), r.getInstant("recorded_at"),
-                    JournalOp.valueOf(r.getString("op")), r.getString("study_uid"), r.getString("series_uid"),
-                    r.getString("sop_uid"), r.getString("object_key"), size == null ? -1 : size,
-                    r.getString("sha256")));
+                    op, r.getString("study_uid"), r.getString("series_uid"), r.getString("sop_uid"),
+                    r.getString("object_key"), size == null ? -1 : size, r.getString("sha256"),
+                    ofPatient ? new PatientKey(r.getString("patient_id"), r.getString("issuer")) : null,
+                    op == JournalOp.PATIENT_MERGE
+                            ? new PatientKey(r.getString("prior_patient_id"), r.getString("prior_issuer")) : null,
+                    r.getString("item_id")));
         }
         return out;
     }

@@ -8,6 +8,9 @@ import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.metadata.PatientRecord;
 import org.miroir.storage.metadata.SeriesRecord;
 import org.miroir.storage.metadata.StudyRecord;
+import org.miroir.storage.worklist.PerformedStep;
+import org.miroir.storage.worklist.StepStatus;
+import org.miroir.storage.worklist.WorklistItem;
 
 /** Rows to records and back. Absent key values (issuer, patient ID) are stored as empty strings. */
 final class Rows {
@@ -56,6 +59,27 @@ final class Rows {
         return new InstanceRecord(r.getString("study_uid"), r.getString("series_uid"), r.getString("sop_uid"),
                 r.getString("sop_class"), integer(r, "instance_number"), r.getString("ts_uid"),
                 r.getString("object_key"), r.getLong("size"), r.getString("sha256"), r.getInstant("stored_at"), null);
+    }
+
+    /** An item from {@code worklist_item} or {@code worklist_active}. */
+    static WorklistItem worklistItem(Row r) {
+        return new WorklistItem(r.getString("item_id"), StepStatus.valueOf(r.getString("status")),
+                r.getString("patient_id"), r.getString("issuer"), r.getString("patient_name"),
+                r.getString("accession"), r.getString("rp_id"), r.getString("step_id"), r.getString("station_aet"),
+                r.getString("modality"), r.getString("start_date"), r.getString("start_time"),
+                r.getString("study_uid"), r.getString("pps_uid"), attributes(r));
+    }
+
+    /** An item's values in the order of the item columns of the worklist statements (after its id). */
+    static Object[] itemValues(WorklistItem i) {
+        return new Object[] {i.status().name(), i.patientId(), i.issuerOfPatientId(), i.patientName(),
+                i.accessionNumber(), i.requestedProcedureId(), i.stepId(), i.stationAETitle(), i.modality(),
+                i.startDate(), i.startTime(), i.studyInstanceUid(), i.performedStepUid(), blob(i.attributes())};
+    }
+
+    static PerformedStep performedStep(Row r) {
+        return new PerformedStep(r.getString("sop_uid"), PerformedStep.Status.valueOf(r.getString("status")),
+                r.getList("item_ids", String.class), attributes(r));
     }
 
     private static Integer integer(Row r, String column) {

@@ -90,10 +90,41 @@ final class Schema {
             CREATE TABLE IF NOT EXISTS %s.config_entry (section text, key text, value text, updated_at timestamp,
               PRIMARY KEY ((section), key))""");
 
+    /**
+     * Migration 3 (step 6): patients set by the registry ({@code registered}) or merged into another (the surviving
+     * patient's key in {@code merged_issuer}/{@code merged_pid}); journal entries about patients, worklist items and
+     * performed steps; the worklist, with the active items (scheduled or started) also kept together in one
+     * partition, since every modality query is about them and they are few; performed steps. Items and steps
+     * change by compare-and-set on {@code write_ts}, the write timestamp of their last change.
+     */
+    private static final List<String> V3 = List.of(
+            "ALTER TABLE %s.patient ADD IF NOT EXISTS registered boolean",
+            "ALTER TABLE %s.patient ADD IF NOT EXISTS merged_issuer text",
+            "ALTER TABLE %s.patient ADD IF NOT EXISTS merged_pid text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS patient_id text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS issuer text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS prior_patient_id text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS prior_issuer text",
+            "ALTER TABLE %s.journal ADD IF NOT EXISTS item_id text",
+            """
+            CREATE TABLE IF NOT EXISTS %s.worklist_item (item_id text PRIMARY KEY, status text, patient_id text,
+              issuer text, patient_name text, accession text, rp_id text, step_id text, station_aet text,
+              modality text, start_date text, start_time text, study_uid text, pps_uid text, attrs blob,
+              write_ts bigint)""",
+            """
+            CREATE TABLE IF NOT EXISTS %s.worklist_active (shard int, item_id text, status text, patient_id text,
+              issuer text, patient_name text, accession text, rp_id text, step_id text, station_aet text,
+              modality text, start_date text, start_time text, study_uid text, pps_uid text, attrs blob,
+              PRIMARY KEY ((shard), item_id))""",
+            """
+            CREATE TABLE IF NOT EXISTS %s.performed_step (sop_uid text PRIMARY KEY, status text,
+              item_ids list<text>, attrs blob, write_ts bigint)""");
+
     /** Every migration in order; a keyspace is at the highest version recorded in its {@code schema_version}. */
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "patients, studies, series, instances, claims, journal", V1),
-            new Migration(2, "cluster-wide configuration entries", V2));
+            new Migration(2, "cluster-wide configuration entries", V2),
+            new Migration(3, "registered and merged patients, worklist, performed steps", V3));
     /** The schema version this code reads and writes. */
     static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

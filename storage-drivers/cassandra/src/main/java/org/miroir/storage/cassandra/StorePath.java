@@ -20,6 +20,7 @@ import org.miroir.storage.StorageException;
 import org.miroir.storage.metadata.DuplicatePolicy;
 import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.metadata.JournalOp;
+import org.miroir.storage.metadata.PatientKey;
 import org.miroir.storage.metadata.PatientRecord;
 import org.miroir.storage.metadata.SeriesRecord;
 import org.miroir.storage.metadata.StoreOutcome;
@@ -41,6 +42,9 @@ import org.miroir.storage.query.ValueKind;
  * abandoned (its writer died between claim and batch) and the index as it stands decides. Every cell of the batch
  * carries the claim's write timestamp, which grows along the chain, so even batches that reach replicas out of order
  * leave the last owner's rows.
+ *
+ * <p>The instance's patient is resolved alongside ({@link Patients#resolve}): a merged patient's study is filed under
+ * the surviving patient, and a registered patient's row is not written (the registry owns its values).
  */
 final class StorePath {
     private static final int MAX_ATTEMPTS = 400;
@@ -49,15 +53,17 @@ final class StorePath {
     private final Cql cql;
     private final Claims claims;
     private final Journal journal;
+    private final Patients patients;
     private final CassandraSettings cfg;
     private final Set<Integer> knownBuckets = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> failpoint = new AtomicReference<>();
 
-    StorePath(CqlSession session, Cql cql, Claims claims, Journal journal, CassandraSettings cfg) {
+    StorePath(CqlSession session, Cql cql, Claims claims, Journal journal, Patients patients, CassandraSettings cfg) {
         this.session = session;
         this.cql = cql;
         this.claims = claims;
         this.journal = journal;
+        this.patients = patients;
         this.cfg = cfg;
     }
 
@@ -69,11 +75,16 @@ final class StorePath {
     /** Where a store stands between attempts: the claim seen last ({@code null}: try a fresh claim). */
     private record Attempt(int n, Claim seen, boolean reread, StoreOutcome outcome) {}
 
+    /** What the batch needs to know first: the study row as it is, and the patient the study goes to. */
+    private record Before(Row study, Patients.Resolved patient) {}
+
     CompletionStage<StoreOutcome> store(StoreRequest r, DuplicatePolicy policy) {
         String sop = r.instance().sopInstanceUid();
         // The study as it is now: a store that moves it to another patient, date or accession removes the old rows.
-        CompletableFuture<Row> before = session.executeAsync(Cql.read(cql.studyRow, r.study().studyInstanceUid()))
+        CompletableFuture<Row> study = session.executeAsync(Cql.read(cql.studyRow, r.study().studyInstanceUid()))
                 .thenApply(rs -> rs.one()).toCompletableFuture();
+        CompletableFuture<Before> before = patients.resolve(PatientKey.of(r.patient())).toCompletableFuture()
+                .thenCombine(study, (p, st) -> new Before(st, p));
         long deadline = System.nanoTime() + cfg.claimTimeout().plus(cfg.requestTimeout().multipliedBy(4)).toNanos();
         return Async.loop(new Attempt(0, null, false, null), a -> a.outcome != null, a -> {
             if (a.n >= MAX_ATTEMPTS || System.nanoTime() > deadline)
@@ -86,7 +97,7 @@ final class StorePath {
         }).thenApply(a -> a.outcome);
     }
 
-    private CompletionStage<Attempt> fresh(StoreRequest r, CompletableFuture<Row> before, Attempt a) {
+    private CompletionStage<Attempt> fresh(StoreRequest r, CompletableFuture<Before> before, Attempt a) {
         InstanceRecord in = r.instance();
         long ticks = journal.begin(-1);
         Claim mine = Claims.stored(TimeUuids.micros(ticks), in.studyInstanceUid(), in.seriesInstanceUid(),
@@ -101,7 +112,7 @@ final class StorePath {
         });
     }
 
-    private CompletionStage<Attempt> contended(StoreRequest r, DuplicatePolicy policy, CompletableFuture<Row> before,
+    private CompletionStage<Attempt> contended(StoreRequest r, DuplicatePolicy policy, CompletableFuture<Before> before,
             Attempt a) {
         Claim seen = a.seen;
         String sop = r.instance().sopInstanceUid();
@@ -140,15 +151,15 @@ final class StorePath {
      * Writes the batch of a claimed store. {@code previousClaim} is the claim it replaced ({@code null} for a fresh
      * one), {@code previous} the instance it replaces in the index ({@code null} if none).
      */
-    private CompletionStage<StoreOutcome> commit(StoreRequest r, CompletableFuture<Row> before, long ticks,
+    private CompletionStage<StoreOutcome> commit(StoreRequest r, CompletableFuture<Before> before, long ticks,
             Claim previousClaim, InstanceRecord previous) {
         InstanceRecord in = r.instance();
         String sop = in.sopInstanceUid();
-        return before.thenCompose(old -> {
+        return before.thenCompose(known -> {
             if (sop.equals(failpoint.get()) && failpoint.compareAndSet(sop, null))
                 throw new InjectedFailure("injected failure between claim and batch of " + sop);
             Integer bucket = bucketOf(r.study().studyDate());
-            BatchStatement batch = batch(r, old, ticks, previous, bucket != null && !knownBuckets.contains(bucket));
+            BatchStatement batch = batch(r, known, ticks, previous, bucket != null && !knownBuckets.contains(bucket));
             return session.executeAsync(batch).thenApply(rs -> {
                 if (bucket != null) knownBuckets.add(bucket);
                 StoreOutcome.Status s = previous == null ? StoreOutcome.Status.STORED : StoreOutcome.Status.REPLACED;
@@ -169,19 +180,22 @@ final class StorePath {
         }).thenCompose(f -> f);
     }
 
-    private BatchStatement batch(StoreRequest r, Row old, long ticks, InstanceRecord previous, boolean newBucket) {
+    private BatchStatement batch(StoreRequest r, Before before, long ticks, InstanceRecord previous,
+            boolean newBucket) {
         long ts = TimeUuids.micros(ticks);
         StudyRecord st = r.study();
         PatientRecord p = r.patient();
         SeriesRecord se = r.series();
         InstanceRecord in = r.instance();
-        String issuer = Rows.key(p.issuerOfPatientId()), pid = Rows.key(p.patientId());
+        Row old = before.study();
+        String issuer = before.patient().issuer(), pid = before.patient().patientId();
         String study = st.studyInstanceUid(), series = se.seriesInstanceUid(), sop = in.sopInstanceUid();
         Integer dateN = dateN(st.studyDate());
 
         BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.LOGGED);
-        b.addStatement(cql.patientUpsert.bind(issuer, pid, issuer, pid, p.patientName(),
-                Matching.fold(p.patientName()), p.birthDate(), p.sex(), Rows.blob(p.attributes()), ts));
+        if (before.patient().own() && !before.patient().registered())
+            b.addStatement(cql.patientUpsert.bind(issuer, pid, issuer, pid, p.patientName(),
+                    Matching.fold(p.patientName()), p.birthDate(), p.sex(), Rows.blob(p.attributes()), ts));
         b.addStatement(cql.studyUpsert.bind(study, issuer, pid, st.studyDate(), st.studyTime(), st.accessionNumber(),
                 st.referringPhysicianName(), st.studyDescription(), st.studyId(), Rows.blob(st.attributes()), ts));
         b.addStatement(cql.studyByPatientInsert.bind(issuer, pid, study, ts));

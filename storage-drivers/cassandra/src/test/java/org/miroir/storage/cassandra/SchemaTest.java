@@ -62,6 +62,37 @@ class SchemaTest {
         }
     }
 
+    /** A keyspace of version 1 (step 3) migrates to the current version and keeps its journal. */
+    @Test
+    void migratesAVersion1Keyspace() throws Exception {
+        String old = TestCassandra.keyspace("schema_v1");
+        try {
+            CassandraSettings cfg = CassandraSettings.from(TestCassandra.current().config(old, Map.of()));
+            try (CqlSession s = Driver.connect(cfg)) {
+                int partitions = Schema.migrate(s, cfg, 1);
+                s.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("INSERT INTO " + old
+                        + ".journal (partition, position, recorded_at, op, study_uid) VALUES (?, now(), "
+                        + "toTimestamp(now()), 'DELETE_STUDY', '1.2.3')", partitions - 1));
+            }
+            try (MetadataStore store = StorageDrivers.provider("cassandra")
+                    .openMetadataStore(TestCassandra.current().config(old, Map.of("journal-settle-ms", "0")))) {
+                var entries = store.readJournal(store.journalPartitions() - 1, null, 10).toCompletableFuture()
+                        .get(1, TimeUnit.MINUTES);
+                assertThat(entries).extracting(e -> e.studyInstanceUid()).containsExactly("1.2.3");
+                var p = new org.miroir.storage.testkit.TestData().patient("V1", "Old^Keyspace", null, null);
+                store.updatePatient(p).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                assertThat(store.patient(org.miroir.storage.metadata.PatientKey.of(p)).toCompletableFuture()
+                        .get(1, TimeUnit.MINUTES)).contains(p);
+            }
+            try (CqlSession s = TestCassandra.current().session()) {
+                assertThat(s.execute("SELECT version FROM " + old + ".schema_version").all())
+                        .extracting(r -> r.getInt(0)).contains(1, Schema.VERSION);
+            }
+        } finally {
+            TestCassandra.current().drop(old);
+        }
+    }
+
     @AfterAll
     void dropKeyspace() {
         TestCassandra.current().drop(keyspace);

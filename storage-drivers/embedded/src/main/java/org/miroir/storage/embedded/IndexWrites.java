@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.miroir.storage.metadata.Deletion;
 import org.miroir.storage.metadata.DuplicatePolicy;
 import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.metadata.JournalOp;
+import org.miroir.storage.metadata.PatientKey;
 import org.miroir.storage.metadata.PatientRecord;
 import org.miroir.storage.metadata.SeriesRecord;
 import org.miroir.storage.metadata.StoreOutcome;
@@ -24,9 +24,13 @@ import org.miroir.storage.query.Matching;
 import org.miroir.storage.query.ValueKind;
 
 /**
- * The writer's statements, prepared once on the writer connection, and the row logic of stores and deletes. Runs only
- * on the {@link GroupCommitWriter} thread, inside a savepoint, so each operation is all or nothing and sees no
- * concurrent writer: the duplicate check and the write are one atomic step.
+ * The writer's statements, prepared once on the writer connection, and the row logic of stores, deletes, patient
+ * updates and merges. Runs only on the {@link GroupCommitWriter} thread, inside a savepoint, so each operation is all
+ * or nothing and sees no concurrent writer: the duplicate check and the write are one atomic step.
+ *
+ * <p>Patients: a row written by the registry ({@link #updatePatient}) is {@code registered}, and stores leave its
+ * values alone. A merged patient stays as a row whose {@code merged_into} names the surviving patient, so later
+ * stores under its key go there; merges re-point older merges, so one hop always reaches a surviving patient.
  */
 final class IndexWrites {
     private static final String INSTANCE_FROM = " FROM instance i JOIN series se ON se.pk = i.series_fk"
@@ -34,27 +38,36 @@ final class IndexWrites {
 
     private final PreparedStatement findInstance;
     private final PreparedStatement findPatient, insertPatient, updatePatient, deletePatientIfEmpty;
+    private final PreparedStatement registerPatient, insertRegistered, moveStudies, markMerged, repointMerged;
     private final PreparedStatement findStudy, insertStudy, updateStudy, studyCounts, deleteStudy;
     private final PreparedStatement findSeries, insertSeries, updateSeries, seriesCounts, deleteSeries;
     private final PreparedStatement insertInstance, updateInstance, deleteInstance, deleteInstancesOfSeries;
     private final PreparedStatement addToSeries, addToStudy, refreshModalities;
     private final PreparedStatement seriesOfStudy, instancesOfSeries, instancesOfStudy;
     private final PreparedStatement deleteInstancesOfStudy, deleteSeriesOfStudy;
-    private final PreparedStatement insertJournal, trimJournal;
+    private final JournalWrites journal;
     /** Test hook: the SOP Instance UID whose next store fails half-way, as a disk error would. */
     private final AtomicReference<String> failpoint = new AtomicReference<>();
 
-    IndexWrites(Connection c) throws SQLException {
+    IndexWrites(Connection c, JournalWrites journal) throws SQLException {
+        this.journal = journal;
         findInstance = c.prepareStatement("SELECT i.pk AS row_pk, i.series_fk AS series_fk, se.study_fk AS study_fk, "
                 + Rows.INSTANCE + INSTANCE_FROM + " WHERE i.sop_uid = ?");
-        findPatient = c.prepareStatement(
-                "SELECT pk, name, birth_date, sex, attrs FROM patient WHERE patient_id = ? AND issuer = ?");
+        findPatient = c.prepareStatement("SELECT pk, name, birth_date, sex, attrs, registered, merged_into "
+                + "FROM patient WHERE patient_id = ? AND issuer = ?");
         insertPatient = c.prepareStatement("INSERT INTO patient (patient_id, issuer, name, name_fold, birth_date, "
                 + "birth_date_n, sex, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk");
         updatePatient = c.prepareStatement("UPDATE patient SET name = ?, name_fold = ?, birth_date = ?, "
                 + "birth_date_n = ?, sex = ?, attrs = ? WHERE pk = ?");
-        deletePatientIfEmpty = c.prepareStatement(
-                "DELETE FROM patient WHERE pk = ?1 AND NOT EXISTS (SELECT 1 FROM study WHERE patient_fk = ?1)");
+        deletePatientIfEmpty = c.prepareStatement("DELETE FROM patient WHERE pk = ?1 AND registered = 0 "
+                + "AND merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM study WHERE patient_fk = ?1)");
+        registerPatient = c.prepareStatement("UPDATE patient SET name = ?, name_fold = ?, birth_date = ?, "
+                + "birth_date_n = ?, sex = ?, attrs = ?, registered = 1, merged_into = NULL WHERE pk = ?");
+        insertRegistered = c.prepareStatement("INSERT INTO patient (patient_id, issuer, name, name_fold, "
+                + "birth_date, birth_date_n, sex, attrs, registered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING pk");
+        moveStudies = c.prepareStatement("UPDATE study SET patient_fk = ? WHERE patient_fk = ?");
+        markMerged = c.prepareStatement("UPDATE patient SET registered = 0, merged_into = ? WHERE pk = ?");
+        repointMerged = c.prepareStatement("UPDATE patient SET merged_into = ?1 WHERE merged_into = ?2");
         findStudy = c.prepareStatement("SELECT pk, patient_fk, study_date, study_time, accession, referring, "
                 + "description, study_id, attrs FROM study WHERE study_uid = ?");
         insertStudy = c.prepareStatement("INSERT INTO study (patient_fk, study_uid, study_date, study_date_n, "
@@ -94,9 +107,6 @@ final class IndexWrites {
         deleteInstancesOfStudy = c.prepareStatement(
                 "DELETE FROM instance WHERE series_fk IN (SELECT pk FROM series WHERE study_fk = ?)");
         deleteSeriesOfStudy = c.prepareStatement("DELETE FROM series WHERE study_fk = ?");
-        insertJournal = c.prepareStatement("INSERT INTO journal (recorded_at, op, study_uid, series_uid, sop_uid, "
-                + "object_key, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
-        trimJournal = c.prepareStatement("DELETE FROM journal WHERE seq <= ?");
     }
 
     void armFailure(String sopInstanceUid) {
@@ -147,30 +157,87 @@ final class IndexWrites {
             if (previous != null) removeSeriesIfEmpty(existingSeries);
         }
         if (study[1] != 0 && study[1] != patientPk) removePatientIfEmpty(study[1]);
-        String position = journal(JournalOp.STORE, in.studyInstanceUid(), in.seriesInstanceUid(),
+        String position = journal.study(JournalOp.STORE, in.studyInstanceUid(), in.seriesInstanceUid(),
                 in.sopInstanceUid(), in.objectKey(), in.size(), in.sha256());
         return new StoreOutcome(previous == null ? StoreOutcome.Status.STORED : StoreOutcome.Status.REPLACED,
                 previous, position);
     }
 
+    /**
+     * The patient an instance is filed under: its own row (created, or updated unless registered), or the surviving
+     * patient its own was merged into.
+     */
     private long upsertPatient(PatientRecord p) throws SQLException {
         String id = orEmpty(p.patientId()), issuer = orEmpty(p.issuerOfPatientId());
         byte[] attrs = Rows.bytes(p.attributes());
         bind(findPatient, id, issuer);
+        long pk = 0, mergedInto = 0;
         try (ResultSet rs = findPatient.executeQuery()) {
             if (rs.next()) {
-                long pk = rs.getLong(1);
-                if (!same(rs, 2, p.patientName(), p.birthDate(), p.sex(), attrs)) {
+                pk = rs.getLong(1);
+                mergedInto = rs.getLong(7);
+                if (mergedInto == 0 && rs.getInt(6) == 0 && !same(rs, 2, p.patientName(), p.birthDate(), p.sex(), attrs)) {
                     bind(updatePatient, p.patientName(), Matching.fold(p.patientName()), p.birthDate(),
                             DateTimes.normalize(ValueKind.DATE, p.birthDate()), p.sex(), attrs, pk);
                     updatePatient.executeUpdate();
                 }
-                return pk;
             }
         }
+        if (mergedInto != 0) return mergedInto;
+        if (pk != 0) return pk;
         bind(insertPatient, id, issuer, p.patientName(), Matching.fold(p.patientName()), p.birthDate(),
                 DateTimes.normalize(ValueKind.DATE, p.birthDate()), p.sex(), attrs);
         return returnedKey(insertPatient);
+    }
+
+    // ---------------------------------------------------------------- patients from the registry
+
+    String updatePatient(PatientRecord p) throws SQLException {
+        register(p);
+        return journal.patient(JournalOp.PATIENT_UPDATE, PatientKey.of(p), null);
+    }
+
+    String mergePatients(PatientKey prior, PatientRecord surviving) throws SQLException {
+        PatientKey to = PatientKey.of(surviving);
+        if (prior.equals(to)) throw new IllegalArgumentException("a patient cannot be merged into itself");
+        long survivingPk = register(surviving);
+        bind(findPatient, orEmpty(prior.patientId()), orEmpty(prior.issuerOfPatientId()));
+        long priorPk = 0;
+        try (ResultSet rs = findPatient.executeQuery()) {
+            if (rs.next()) priorPk = rs.getLong(1);
+        }
+        if (priorPk == 0) {
+            // Unknown yet: its row still redirects the instances that may come under its key.
+            bind(insertPatient, orEmpty(prior.patientId()), orEmpty(prior.issuerOfPatientId()), null, null, null,
+                    null, null, null);
+            priorPk = returnedKey(insertPatient);
+        }
+        bind(moveStudies, survivingPk, priorPk);
+        moveStudies.executeUpdate();
+        bind(markMerged, survivingPk, priorPk);
+        markMerged.executeUpdate();
+        bind(repointMerged, survivingPk, priorPk);
+        repointMerged.executeUpdate();
+        return journal.patient(JournalOp.PATIENT_MERGE, to, prior);
+    }
+
+    /** Creates or overwrites a patient as registered (no longer merged); returns its key. */
+    private long register(PatientRecord p) throws SQLException {
+        byte[] attrs = Rows.bytes(p.attributes());
+        String birthN = DateTimes.normalize(ValueKind.DATE, p.birthDate());
+        bind(findPatient, orEmpty(p.patientId()), orEmpty(p.issuerOfPatientId()));
+        try (ResultSet rs = findPatient.executeQuery()) {
+            if (rs.next()) {
+                long pk = rs.getLong(1);
+                bind(registerPatient, p.patientName(), Matching.fold(p.patientName()), p.birthDate(), birthN, p.sex(),
+                        attrs, pk);
+                registerPatient.executeUpdate();
+                return pk;
+            }
+        }
+        bind(insertRegistered, orEmpty(p.patientId()), orEmpty(p.issuerOfPatientId()), p.patientName(),
+                Matching.fold(p.patientName()), p.birthDate(), birthN, p.sex(), attrs);
+        return returnedKey(insertRegistered);
     }
 
     /** Returns the study's key and the patient it belonged to before (0 when new). */
@@ -251,7 +318,7 @@ final class IndexWrites {
         countInstances(seriesPk, studyPk, -1);
         removeSeriesIfEmpty(seriesPk);
         return new Deletion(List.of(removed),
-                journal(JournalOp.DELETE_INSTANCE, studyUid, seriesUid, sopUid, null, -1, null));
+                journal.study(JournalOp.DELETE_INSTANCE, studyUid, seriesUid, sopUid, null, -1, null));
     }
 
     Deletion deleteSeries(String studyUid, String seriesUid) throws SQLException {
@@ -276,7 +343,7 @@ final class IndexWrites {
         deleteSeries.executeUpdate();
         refreshModalities(studyPk);
         removeStudyIfEmpty(studyPk);
-        return new Deletion(removed, journal(JournalOp.DELETE_SERIES, studyUid, seriesUid, null, null, -1, null));
+        return new Deletion(removed, journal.study(JournalOp.DELETE_SERIES, studyUid, seriesUid, null, null, -1, null));
     }
 
     Deletion deleteStudy(String studyUid) throws SQLException {
@@ -298,21 +365,7 @@ final class IndexWrites {
         bind(deleteStudy, studyPk);
         deleteStudy.executeUpdate();
         removePatientIfEmpty(patientPk);
-        return new Deletion(removed, journal(JournalOp.DELETE_STUDY, studyUid, null, null, null, -1, null));
-    }
-
-    // ---------------------------------------------------------------- journal
-
-    void trimJournal(long throughSeq) throws SQLException {
-        bind(trimJournal, throughSeq);
-        trimJournal.executeUpdate();
-    }
-
-    private String journal(JournalOp op, String study, String series, String sop, String key, long size, String sha)
-            throws SQLException {
-        bind(insertJournal, Instant.now().toEpochMilli(), op.name(), study, series, sop, key,
-                size < 0 ? null : size, sha);
-        return Long.toString(returnedKey(insertJournal));
+        return new Deletion(removed, journal.study(JournalOp.DELETE_STUDY, studyUid, null, null, null, -1, null));
     }
 
     // ---------------------------------------------------------------- counts and empty parents
@@ -367,7 +420,7 @@ final class IndexWrites {
         for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);
     }
 
-    private static long returnedKey(PreparedStatement ps) throws SQLException {
+    static long returnedKey(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) throw new SQLException("no key returned");
             return rs.getLong(1);

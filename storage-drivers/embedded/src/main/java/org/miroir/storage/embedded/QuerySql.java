@@ -4,18 +4,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.miroir.storage.query.DateTimes;
 import org.miroir.storage.query.Match;
 import org.miroir.storage.query.Matching;
 import org.miroir.storage.query.Query;
 import org.miroir.storage.query.QueryKey;
 import org.miroir.storage.query.QueryLevel;
-import org.miroir.storage.query.ValueKind;
 
 /**
- * Translates a {@link Query} into SQL over the index, with the semantics of {@link Matching}: wildcards become GLOB
- * (case-sensitive, index-friendly for prefixes), case-insensitive names compare the folded columns, dates and times
- * their normal-form columns. Rows come in primary-key order; paging continues after the last key returned.
+ * Translates a {@link Query} into SQL over the index, with the semantics of {@link Matching} (see {@link MatchSql}).
+ * Rows come in primary-key order; paging continues after the last key returned. Patients are those with studies:
+ * registered patients without any, and merged ones, are not part of the archive's answers.
  */
 final class QuerySql {
     /** SQL text and its parameters. */
@@ -39,6 +37,7 @@ final class QuerySql {
         QuerySql q = new QuerySql(level, query);
         for (Map.Entry<QueryKey, Match> e : query.matches().entrySet()) q.add(e.getKey(), e.getValue());
         String pk = alias(level) + ".pk";
+        if (level == QueryLevel.PATIENT) q.where.add("EXISTS (SELECT 1 FROM study WHERE patient_fk = p.pk)");
         q.where.add(pk + " > ?");
         q.params.add(afterPk);
         StringBuilder sql = new StringBuilder("SELECT ").append(pk).append(" AS row_pk, ").append(q.columns(attrs))
@@ -127,51 +126,6 @@ final class QuerySql {
     }
 
     private String condition(QueryKey k, Match m) {
-        String col = column(k);
-        ValueKind kind = k.kind();
-        boolean fold = query.caseInsensitiveNames() && kind == ValueKind.PERSON_NAME;
-        String cmp = fold ? col + "_fold" : col;
-        String norm = col + "_n";
-        if (m instanceof Match.Empty) return "(" + col + " IS NULL OR " + col + " = '')";
-        if (m instanceof Match.Single s) return single(kind, cmp, norm, fold ? Matching.fold(s.value()) : s.value());
-        if (m instanceof Match.AnyOf a) {
-            List<String> parts = new ArrayList<>();
-            for (String v : a.values()) parts.add(single(kind, cmp, norm, v));
-            return "(" + String.join(" OR ", parts) + ")";
-        }
-        if (m instanceof Match.Wildcard w) {
-            params.add(glob(fold ? Matching.fold(w.pattern()) : w.pattern()));
-            // '' stands for an absent Patient ID or Issuer, which no pattern may match.
-            return cmp + " GLOB ? AND " + cmp + " <> ''";
-        }
-        Match.Range r = (Match.Range) m;
-        List<String> parts = new ArrayList<>();
-        if (r.lower() != null) {
-            parts.add(norm + " >= ?");
-            params.add(DateTimes.lowerBound(kind, r.lower()));
-        }
-        if (r.upper() != null) {
-            parts.add(norm + " <= ?");
-            params.add(DateTimes.upperBound(kind, r.upper()));
-        }
-        return String.join(" AND ", parts);
-    }
-
-    private String single(ValueKind kind, String col, String norm, String value) {
-        switch (kind) {
-            case DATE, TIME -> {
-                params.add(DateTimes.lowerBound(kind, value));
-                params.add(DateTimes.upperBound(kind, value));
-                return norm + " BETWEEN ? AND ?";
-            }
-            case INTEGER -> params.add(Matching.parseInteger(value));
-            default -> params.add(value);
-        }
-        return col + " = ?";
-    }
-
-    /** DICOM {@code *}/{@code ?} keep their meaning in GLOB; {@code [} would open a class, so it is escaped. */
-    static String glob(String pattern) {
-        return pattern.replace("[", "[[]");
+        return MatchSql.condition(column(k), k.kind(), m, query.caseInsensitiveNames(), params);
     }
 }

@@ -9,6 +9,9 @@ import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.metadata.PatientRecord;
 import org.miroir.storage.metadata.SeriesRecord;
 import org.miroir.storage.metadata.StudyRecord;
+import org.miroir.storage.worklist.PerformedStep;
+import org.miroir.storage.worklist.StepStatus;
+import org.miroir.storage.worklist.WorklistItem;
 
 /** Column lists (with the labels the readers use) and the mapping from rows to records. */
 final class Rows {
@@ -24,7 +27,31 @@ final class Rows {
             + "i.sop_class AS i_class, i.instance_number AS i_num, i.transfer_syntax AS i_ts, i.object_key AS i_key, "
             + "i.size AS i_size, i.sha256 AS i_sha, i.stored_at AS i_at";
 
+    static final String WORKLIST_ITEM = "w.item_id AS w_id, w.status AS w_status, w.patient_id AS w_pid, "
+            + "w.issuer AS w_issuer, w.patient_name AS w_name, w.accession AS w_acc, "
+            + "w.requested_procedure_id AS w_rpid, w.step_id AS w_spsid, w.station_aet AS w_aet, "
+            + "w.modality AS w_mod, w.start_date AS w_date, w.start_time AS w_time, w.study_uid AS w_study, "
+            + "w.performed_step_uid AS w_pps, w.attrs AS w_attrs";
+
     private Rows() {}
+
+    static WorklistItem worklistItem(ResultSet rs) throws SQLException {
+        return new WorklistItem(rs.getString("w_id"), StepStatus.valueOf(rs.getString("w_status")),
+                rs.getString("w_pid"), rs.getString("w_issuer"), rs.getString("w_name"), rs.getString("w_acc"),
+                rs.getString("w_rpid"), rs.getString("w_spsid"), rs.getString("w_aet"), rs.getString("w_mod"),
+                rs.getString("w_date"), rs.getString("w_time"), rs.getString("w_study"), rs.getString("w_pps"),
+                blob(rs, "w_attrs"));
+    }
+
+    /** Separates the item ids of a performed step in its row (ids hold no control characters). */
+    static final String ID_SEPARATOR = "\u001f";
+
+    /** A performed step from {@code SELECT sop_uid, status, item_ids, attrs}. */
+    static PerformedStep performedStep(ResultSet rs) throws SQLException {
+        String ids = rs.getString(3);
+        return new PerformedStep(rs.getString(1), PerformedStep.Status.valueOf(rs.getString(2)),
+                ids == null || ids.isEmpty() ? List.of() : List.of(ids.split(ID_SEPARATOR)), blob(rs, "attrs"));
+    }
 
     static PatientRecord patient(ResultSet rs, boolean attrs) throws SQLException {
         return new PatientRecord(rs.getString("p_id"), rs.getString("p_issuer"), rs.getString("p_name"),

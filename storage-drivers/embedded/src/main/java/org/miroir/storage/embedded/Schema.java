@@ -103,10 +103,77 @@ final class Schema {
           updated_at INTEGER NOT NULL,
           PRIMARY KEY (section, key))""");
 
+    /**
+     * Migration 3 (step 6): patients set by the registry ({@code registered}) and merged ones ({@code merged_into},
+     * the surviving patient's key); the worklist and performed steps; a journal whose entries need not be of a study
+     * (SQLite cannot drop a NOT NULL, so the table is rebuilt, keeping its positions and AUTOINCREMENT counter).
+     */
+    private static final List<String> V3 = List.of(
+        "ALTER TABLE patient ADD COLUMN registered INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE patient ADD COLUMN merged_into INTEGER",
+        "CREATE INDEX patient_merged_into ON patient (merged_into)",
+        """
+        CREATE TABLE worklist_item (
+          pk INTEGER PRIMARY KEY,
+          item_id TEXT NOT NULL UNIQUE,
+          status TEXT NOT NULL,
+          patient_id TEXT, issuer TEXT,
+          patient_name TEXT, patient_name_fold TEXT,
+          accession TEXT,
+          requested_procedure_id TEXT,
+          step_id TEXT,
+          station_aet TEXT,
+          modality TEXT,
+          start_date TEXT, start_date_n TEXT,
+          start_time TEXT, start_time_n TEXT,
+          study_uid TEXT,
+          performed_step_uid TEXT,
+          attrs BLOB)""",
+        "CREATE INDEX worklist_start ON worklist_item (start_date_n, start_time_n)",
+        "CREATE INDEX worklist_station ON worklist_item (station_aet)",
+        "CREATE INDEX worklist_accession ON worklist_item (accession)",
+        "CREATE INDEX worklist_patient ON worklist_item (patient_id)",
+        "CREATE INDEX worklist_study ON worklist_item (study_uid)",
+        """
+        CREATE TABLE performed_step (
+          sop_uid TEXT PRIMARY KEY,
+          status TEXT NOT NULL,
+          item_ids TEXT,
+          attrs BLOB)""",
+        """
+        CREATE TABLE journal_v2 (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          recorded_at INTEGER NOT NULL,
+          op TEXT NOT NULL,
+          study_uid TEXT,
+          series_uid TEXT,
+          sop_uid TEXT,
+          object_key TEXT,
+          size INTEGER,
+          sha256 TEXT,
+          patient_id TEXT, issuer TEXT,
+          prior_patient_id TEXT, prior_issuer TEXT,
+          item_id TEXT)""",
+        """
+        INSERT INTO journal_v2 (seq, recorded_at, op, study_uid, series_uid, sop_uid, object_key, size, sha256)
+          SELECT seq, recorded_at, op, study_uid, series_uid, sop_uid, object_key, size, sha256 FROM journal""",
+        // A journal trimmed empty still remembers its last position in sqlite_sequence: carry it over (the copy
+        // may have left a row for journal_v2 there, or none).
+        """
+        UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'journal')
+          WHERE name = 'journal_v2' AND seq < (SELECT seq FROM sqlite_sequence WHERE name = 'journal')""",
+        """
+        INSERT INTO sqlite_sequence (name, seq)
+          SELECT 'journal_v2', seq FROM sqlite_sequence WHERE name = 'journal'
+            AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'journal_v2')""",
+        "DROP TABLE journal",
+        "ALTER TABLE journal_v2 RENAME TO journal");
+
     /** Every migration in order; an index is at the version of the last one applied ({@code PRAGMA user_version}). */
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "patients, studies, series, instances, journal", V1),
-            new Migration(2, "cluster-wide configuration entries", V2));
+            new Migration(2, "cluster-wide configuration entries", V2),
+            new Migration(3, "patient registry and merges, worklist, performed steps, journal of any change", V3));
     /** The schema version this code reads and writes. */
     static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +30,7 @@ import org.miroir.storage.metadata.JournalEntry;
 import org.miroir.storage.metadata.JournalOp;
 import org.miroir.storage.metadata.MetadataRecord;
 import org.miroir.storage.metadata.MetadataStore;
+import org.miroir.storage.metadata.PatientKey;
 import org.miroir.storage.metadata.PatientRecord;
 import org.miroir.storage.metadata.SeriesRecord;
 import org.miroir.storage.metadata.StoreOutcome;
@@ -37,6 +39,12 @@ import org.miroir.storage.metadata.StudyRecord;
 import org.miroir.storage.query.Page;
 import org.miroir.storage.query.Query;
 import org.miroir.storage.query.QueryLevel;
+import org.miroir.storage.worklist.PerformedStep;
+import org.miroir.storage.worklist.PerformedStepChange;
+import org.miroir.storage.worklist.StepStatus;
+import org.miroir.storage.worklist.WorklistChange;
+import org.miroir.storage.worklist.WorklistItem;
+import org.miroir.storage.worklist.WorklistQuery;
 
 /**
  * The index in one SQLite database ({@code <dir>/index.db}, WAL mode): all writes through one group-committing
@@ -50,6 +58,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     private static final int FILTER_STEP = 500;
     /** Re-plan with fresh statistics every this many commits. */
     private static final long OPTIMIZE_EVERY = 1000;
+    private static final String WORKLIST_TOKEN = "w";
 
     /**
      * Tuning, from the {@code embedded} driver's configuration.
@@ -77,14 +86,17 @@ public final class SqliteMetadataStore implements MetadataStore {
 
     private final Connection writerConnection;
     private final IndexWrites writes;
+    private final WorklistWrites worklistWrites;
+    private final JournalWrites journalWrites;
     private final GroupCommitWriter writer;
     private final ReadPool reads;
     private final AtomicLong commits = new AtomicLong();
 
-    private SqliteMetadataStore(Connection writerConnection, IndexWrites writes, Settings s, Path db)
-            throws SQLException {
+    private SqliteMetadataStore(Connection writerConnection, Settings s, Path db) throws SQLException {
         this.writerConnection = writerConnection;
-        this.writes = writes;
+        this.journalWrites = new JournalWrites(writerConnection);
+        this.writes = new IndexWrites(writerConnection, journalWrites);
+        this.worklistWrites = new WorklistWrites(writerConnection, journalWrites);
         this.writer = new GroupCommitWriter(writerConnection, s.writeQueue(), s.writeBatch(), this::afterCommit);
         this.reads = new ReadPool(db, s.readThreads(), s.readQueue());
     }
@@ -105,7 +117,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA optimize = 0x10002");
             }
-            return new SqliteMetadataStore(c, new IndexWrites(c), settings, db);
+            return new SqliteMetadataStore(c, settings, db);
         } catch (IOException | SQLException e) {
             if (c != null) try {
                 c.close();
@@ -154,6 +166,114 @@ public final class SqliteMetadataStore implements MetadataStore {
     public CompletionStage<Deletion> deleteInstance(String studyInstanceUid, String seriesInstanceUid,
             String sopInstanceUid) {
         return writer.submit(c -> writes.deleteInstance(studyInstanceUid, seriesInstanceUid, sopInstanceUid));
+    }
+
+    // ---------------------------------------------------------------- patients
+
+    @Override
+    public CompletionStage<String> updatePatient(PatientRecord patient) {
+        if (patient == null) return CompletableFuture.failedFuture(new IllegalArgumentException("patient is required"));
+        return writer.submit(c -> writes.updatePatient(patient));
+    }
+
+    @Override
+    public CompletionStage<String> mergePatients(PatientKey prior, PatientRecord surviving) {
+        if (prior == null || surviving == null)
+            return CompletableFuture.failedFuture(new IllegalArgumentException("both patients are required"));
+        return writer.submit(c -> writes.mergePatients(prior, surviving));
+    }
+
+    @Override
+    public CompletionStage<Optional<PatientRecord>> patient(PatientKey key) {
+        String sql = "SELECT " + Rows.PATIENT + ", p.attrs AS p_attrs FROM patient p WHERE p.patient_id = ? AND "
+                + "p.issuer = ? AND p.merged_into IS NULL AND (p.registered = 1 OR EXISTS (SELECT 1 FROM study "
+                + "WHERE patient_fk = p.pk))";
+        return reads.submit(r -> {
+            PreparedStatement ps = r.prepare(sql);
+            IndexWrites.bind(ps, orEmpty(key.patientId()), orEmpty(key.issuerOfPatientId()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.patient(rs, true)) : Optional.empty();
+            }
+        });
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    // ---------------------------------------------------------------- worklist
+
+    @Override
+    public CompletionStage<WorklistChange> scheduleWorklistItem(WorklistItem item, boolean create) {
+        if (item == null) return CompletableFuture.failedFuture(new IllegalArgumentException("item is required"));
+        return writer.submit(c -> worklistWrites.schedule(item, create));
+    }
+
+    @Override
+    public CompletionStage<WorklistChange> endWorklistItem(String itemId, StepStatus status) {
+        return writer.submit(c -> worklistWrites.end(itemId, status));
+    }
+
+    @Override
+    public CompletionStage<Optional<WorklistItem>> worklistItem(String itemId) {
+        return reads.submit(r -> {
+            PreparedStatement ps = r.prepare("SELECT " + Rows.WORKLIST_ITEM + " FROM worklist_item w "
+                    + "WHERE w.item_id = ?");
+            IndexWrites.bind(ps, itemId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.worklistItem(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Page<WorklistItem>> findWorklist(WorklistQuery query) {
+        long after;
+        try {
+            after = decodeToken(WORKLIST_TOKEN, query.pageToken());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return reads.submit(r -> {
+            List<WorklistItem> items = new ArrayList<>();
+            long lastPk = 0;
+            boolean more = false;
+            try (ResultSet rs = execute(r, WorklistSql.select(query, after, query.limit() + 1))) {
+                while (rs.next()) {
+                    if (items.size() == query.limit()) {
+                        more = true;
+                        break;
+                    }
+                    items.add(Rows.worklistItem(rs));
+                    lastPk = rs.getLong("row_pk");
+                }
+            }
+            return new Page<>(items, more ? WORKLIST_TOKEN + ":" + lastPk : null);
+        });
+    }
+
+    @Override
+    public CompletionStage<PerformedStepChange> createPerformedStep(PerformedStep step) {
+        if (step == null) return CompletableFuture.failedFuture(new IllegalArgumentException("step is required"));
+        return writer.submit(c -> worklistWrites.createStep(step));
+    }
+
+    @Override
+    public CompletionStage<PerformedStepChange> updatePerformedStep(PerformedStep step) {
+        if (step == null) return CompletableFuture.failedFuture(new IllegalArgumentException("step is required"));
+        return writer.submit(c -> worklistWrites.updateStep(step));
+    }
+
+    @Override
+    public CompletionStage<Optional<PerformedStep>> performedStep(String sopInstanceUid) {
+        return reads.submit(r -> {
+            PreparedStatement ps = r.prepare("SELECT sop_uid, status, item_ids, attrs FROM performed_step "
+                    + "WHERE sop_uid = ?");
+            IndexWrites.bind(ps, sopInstanceUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.performedStep(rs)) : Optional.empty();
+            }
+        });
     }
 
     // ---------------------------------------------------------------- queries
@@ -248,8 +368,13 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     private static long decodeToken(QueryLevel level, String token) {
+        return decodeToken(QuerySql.alias(level), token);
+    }
+
+    /** Page tokens are the last row key after the table's alias: {@code st:123}. */
+    private static long decodeToken(String alias, String token) {
         if (token == null) return 0;
-        String prefix = QuerySql.alias(level) + ":";
+        String prefix = alias + ":";
         try {
             if (token.startsWith(prefix)) {
                 long pk = Long.parseLong(token.substring(prefix.length()));
@@ -258,7 +383,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("invalid page token for a " + level + "-level query: " + token);
+        throw new IllegalArgumentException("invalid page token for a query of " + alias + ": " + token);
     }
 
     @Override
@@ -316,15 +441,22 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
         return reads.submit(r -> {
             PreparedStatement ps = r.prepare("SELECT seq, recorded_at, op, study_uid, series_uid, sop_uid, "
-                    + "object_key, size, sha256 FROM journal WHERE seq > ? ORDER BY seq LIMIT ?");
+                    + "object_key, size, sha256, patient_id, issuer, prior_patient_id, prior_issuer, item_id "
+                    + "FROM journal WHERE seq > ? ORDER BY seq LIMIT ?");
             IndexWrites.bind(ps, after, limit);
             List<JournalEntry> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long size = rs.getLong(8);
+                    boolean noSize = rs.wasNull();
+                    JournalOp op = JournalOp.valueOf(rs.getString(3));
+                    boolean ofPatient = op == JournalOp.PATIENT_UPDATE || op == JournalOp.PATIENT_MERGE;
                     out.add(new JournalEntry(0, Long.toString(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2)),
-                            JournalOp.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.wasNull() ? -1 : size, rs.getString(9)));
+                            op, rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                            noSize ? -1 : size, rs.getString(9),
+                            ofPatient ? new PatientKey(rs.getString(10), rs.getString(11)) : null,
+                            op == JournalOp.PATIENT_MERGE ? new PatientKey(rs.getString(12), rs.getString(13)) : null,
+                            rs.getString(14)));
                 }
             }
             return out;
@@ -341,7 +473,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             return CompletableFuture.failedFuture(e);
         }
         return writer.submit(c -> {
-            writes.trimJournal(through);
+            journalWrites.trim(through);
             return null;
         });
     }

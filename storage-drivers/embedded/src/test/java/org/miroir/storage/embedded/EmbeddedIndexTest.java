@@ -41,6 +41,40 @@ class EmbeddedIndexTest {
         return f.get(60, TimeUnit.SECONDS);
     }
 
+    /**
+     * An index of schema version 1 (step 2) opens as version 2: its journal keeps its entries and positions, and new
+     * positions follow the last one ever written, also when the journal had been trimmed empty.
+     */
+    @Test
+    void migratesAVersion1IndexKeepingJournalPositions() throws Exception {
+        for (int kept : new int[] {1, 0}) {
+            Path db = dir.resolve("v1-" + kept);
+            java.nio.file.Files.createDirectories(db);
+            try (Connection c = Sqlite.openWriter(db.resolve("index.db")); Statement st = c.createStatement()) {
+                Schema.migrate(c, 1);
+                for (int i = 0; i < 3; i++)
+                    st.execute("INSERT INTO journal (recorded_at, op, study_uid, series_uid, sop_uid, object_key, "
+                            + "size, sha256) VALUES (1, 'DELETE_STUDY', '1.2." + i + "', NULL, NULL, NULL, NULL, NULL)");
+                st.execute("DELETE FROM journal WHERE seq <= " + (3 - kept));
+                assertThat(scalar(st, "PRAGMA user_version")).isEqualTo("1");
+            }
+            try (SqliteMetadataStore s = SqliteMetadataStore.open(db, SqliteMetadataStore.Settings.DEFAULTS)) {
+                var left = get(s.readJournal(0, null, 10).toCompletableFuture());
+                assertThat(left).extracting(e -> e.position()).containsExactly(kept == 1 ? new String[] {"3"}
+                        : new String[0]);
+                TestData d = new TestData();
+                String next = get(s.updatePatient(d.patient("MIG", "Mi^Grated", null, null)).toCompletableFuture());
+                assertThat(next).isEqualTo("4");
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.resolve("index.db"));
+                    Statement st = c.createStatement()) {
+                assertThat(scalar(st, "PRAGMA user_version")).isEqualTo(String.valueOf(Schema.VERSION));
+                assertThat(scalar(st, "SELECT count(*) FROM sqlite_master WHERE name IN ('worklist_item', "
+                        + "'performed_step', 'journal_v2')")).isEqualTo("2");
+            }
+        }
+    }
+
     @Test
     void survivesReopenAndNeverReusesJournalPositions() throws Exception {
         TestData d = new TestData();

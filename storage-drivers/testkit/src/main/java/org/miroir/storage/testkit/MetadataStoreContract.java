@@ -12,22 +12,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.miroir.storage.metadata.Deletion;
@@ -42,8 +36,6 @@ import org.miroir.storage.metadata.StoreOutcome;
 import org.miroir.storage.metadata.StoreOutcome.Status;
 import org.miroir.storage.metadata.StoreRequest;
 import org.miroir.storage.metadata.StudyRecord;
-import org.miroir.storage.query.Match;
-import org.miroir.storage.query.Page;
 import org.miroir.storage.query.Query;
 import org.miroir.storage.query.QueryKey;
 
@@ -52,15 +44,7 @@ import org.miroir.storage.query.QueryKey;
  * class; every test writes its own patients (own issuer, own UIDs) and scopes its queries by them, so the store may
  * hold other data.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
-public abstract class MetadataStoreContract {
-    private static final long WAIT_SECONDS = 120;
-    protected MetadataStore store;
-
-    /** Opens the store under test (called once per class). */
-    protected abstract MetadataStore openStore() throws Exception;
-
+public abstract class MetadataStoreContract extends MetadataContractBase {
     /**
      * Makes the next store of this SOP Instance UID fail after some of its rows were written (as a disk or network
      * failure would), so the contract can check that nothing of it remains.
@@ -72,38 +56,7 @@ public abstract class MetadataStoreContract {
         return 2000;
     }
 
-    @BeforeAll
-    void openStoreUnderTest() throws Exception {
-        store = openStore();
-    }
-
-    @AfterAll
-    void closeStoreUnderTest() {
-        if (store != null) store.close();
-    }
-
     // ---------------------------------------------------------------- helpers
-
-    protected static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("stage failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("stage did not complete in " + WAIT_SECONDS + " s", e);
-        }
-    }
-
-    protected static Throwable failureOf(CompletionStage<?> stage) {
-        try {
-            stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("stage did not complete in " + WAIT_SECONDS + " s", e);
-        }
-        throw new AssertionError("stage succeeded but should have failed");
-    }
 
     /** Stores concurrently with at most 64 writes in flight; returns outcomes in request order. */
     protected List<StoreOutcome> storeAll(List<StoreRequest> requests, DuplicatePolicy policy) {
@@ -118,51 +71,14 @@ public abstract class MetadataStoreContract {
         return futures.stream().map(MetadataStoreContract::await).toList();
     }
 
-    /** Every page of a query, following tokens (bounded so a broken token cannot loop forever). */
-    protected static <T> List<T> allPages(Query q, Function<Query, CompletionStage<Page<T>>> find) {
-        List<T> out = new ArrayList<>();
-        Query page = q;
-        for (int pages = 0; ; pages++) {
-            Page<T> p = await(find.apply(page));
-            assertThat(p.items().size()).isLessThanOrEqualTo(q.limit());
-            out.addAll(p.items());
-            if (!p.hasMore()) return out;
-            if (pages > 100_000) fail("paging does not end");
-            page = q.nextPage(p.nextPageToken());
-        }
-    }
-
-    protected static Query.Builder scoped(TestData d) {
-        return Query.builder().match(QueryKey.ISSUER_OF_PATIENT_ID, new Match.Single(d.issuer));
-    }
-
     private static <T> Set<String> uids(List<T> records, Function<T, String> uid) {
         List<String> list = records.stream().map(uid).toList();
         assertThat(list).doesNotHaveDuplicates();
         return new HashSet<>(list);
     }
 
-    /** Every journal entry of every partition, in order per partition. */
-    protected List<JournalEntry> journal(Predicate<JournalEntry> which) {
-        return journal(store, which);
-    }
-
-    protected static List<JournalEntry> journal(MetadataStore store, Predicate<JournalEntry> which) {
-        List<JournalEntry> out = new ArrayList<>();
-        for (int p = 0; p < store.journalPartitions(); p++) {
-            String after = null;
-            while (true) {
-                List<JournalEntry> batch = await(store.readJournal(p, after, 5000));
-                batch.stream().filter(which).forEach(out::add);
-                if (batch.isEmpty()) break;
-                after = batch.get(batch.size() - 1).position();
-            }
-        }
-        return out;
-    }
-
     private static Predicate<JournalEntry> ofStudy(String studyUid) {
-        return e -> e.studyInstanceUid().equals(studyUid);
+        return e -> studyUid.equals(e.studyInstanceUid());
     }
 
     // ---------------------------------------------------------------- round trips

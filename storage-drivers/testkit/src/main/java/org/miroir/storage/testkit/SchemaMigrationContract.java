@@ -2,10 +2,10 @@ package org.miroir.storage.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.miroir.storage.testkit.MetadataStoreContract.allPages;
-import static org.miroir.storage.testkit.MetadataStoreContract.await;
-import static org.miroir.storage.testkit.MetadataStoreContract.journal;
-import static org.miroir.storage.testkit.MetadataStoreContract.scoped;
+import static org.miroir.storage.testkit.MetadataContractBase.allPages;
+import static org.miroir.storage.testkit.MetadataContractBase.await;
+import static org.miroir.storage.testkit.MetadataContractBase.journal;
+import static org.miroir.storage.testkit.MetadataContractBase.scoped;
 
 import java.util.ArrayList;
 import java.util.Comparator;
