@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.miroir.storage.metadata.MetadataStore;
 import org.miroir.storage.testkit.SchemaMigrationContract;
 
-/** A keyspace migrates from every earlier version (rows of {@code schema_version}) and keeps its data. */
+/** The schema migration contract on a real Cassandra. */
 @ExtendWith(TestCassandra.Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CassandraSchemaMigrationTest extends SchemaMigrationContract {
@@ -39,9 +39,11 @@ class CassandraSchemaMigrationTest extends SchemaMigrationContract {
     }
 
     @Override
-    protected MetadataStore openAt(String keyspace, int version) {
-        return CassandraMetadataStore.open(settings(keyspace),
-                Schema.MIGRATIONS.stream().filter(m -> m.version() <= version).toList());
+    protected void createSchemaAt(String keyspace, int version) {
+        CassandraSettings cfg = settings(keyspace);
+        try (CqlSession s = Driver.connect(cfg)) {
+            Schema.migrate(s, cfg, Schema.MIGRATIONS.stream().filter(m -> m.version() <= version).toList());
+        }
     }
 
     @Override

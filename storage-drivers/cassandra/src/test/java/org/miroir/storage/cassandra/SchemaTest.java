@@ -69,7 +69,7 @@ class SchemaTest {
         try {
             CassandraSettings cfg = CassandraSettings.from(TestCassandra.current().config(old, Map.of()));
             try (CqlSession s = Driver.connect(cfg)) {
-                int partitions = Schema.migrate(s, cfg, 1);
+                int partitions = Schema.migrate(s, cfg, Schema.MIGRATIONS.subList(0, 1));
                 s.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("INSERT INTO " + old
                         + ".journal (partition, position, recorded_at, op, study_uid) VALUES (?, now(), "
                         + "toTimestamp(now()), 'DELETE_STUDY', '1.2.3')", partitions - 1));

@@ -33,9 +33,10 @@ class EmbeddedSchemaMigrationTest extends SchemaMigrationContract {
     }
 
     @Override
-    protected MetadataStore openAt(String location, int version) {
-        return SqliteMetadataStore.open(Path.of(location), SqliteMetadataStore.Settings.DEFAULTS,
-                Schema.MIGRATIONS.stream().filter(m -> m.version() <= version).toList());
+    protected void createSchemaAt(String location, int version) throws SQLException {
+        try (Connection c = Sqlite.openWriter(Path.of(location, "index.db"))) {
+            Schema.apply(c, Schema.MIGRATIONS.stream().filter(m -> m.version() <= version).toList());
+        }
     }
 
     @Override
