@@ -32,7 +32,7 @@ public final class Failback {
     private final Duration timeout;
     private final PrintStream log;
 
-    Failback(URI active, URI former, Duration timeout, PrintStream log) {
+    public Failback(URI active, URI former, Duration timeout, PrintStream log) {
         this.active = new AdminClient(active);
         this.former = new AdminClient(former);
         this.timeout = timeout;

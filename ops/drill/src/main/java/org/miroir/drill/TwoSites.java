@@ -1,0 +1,132 @@
+package org.miroir.drill;
+
+import io.vertx.core.json.JsonObject;
+import org.miroir.dicom.testing.FreePorts;
+import org.miroir.dicom.testing.ManagedProcess;
+import org.miroir.dicom.testing.Processes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A mirrored pair on one machine: a witness, site {@code paris} (active at first start) and site {@code lyon} (its
+ * mirror), each a cluster of {@code nodes} nodes behind its own HAProxy, replicating over mutual TLS with a key made
+ * here. On Cassandra + Ceph each site has a keyspace and a RADOS namespace of its own, on the same Cassandra and Ceph
+ * (a machine has one of each); on the embedded storage each site is one node.
+ */
+final class TwoSites implements AutoCloseable {
+    /** The knobs of a pair: storage, nodes per site, lease and objectives. */
+    record Options(String storage, int nodes, Duration lease, Duration rpo, Duration rto, Duration verificationInterval) {}
+
+    final Site active;
+    final Site mirror;
+    final Options options;
+    private final ManagedProcess witness;
+
+    private TwoSites(Site active, Site mirror, ManagedProcess witness, Options options) {
+        this.active = active;
+        this.mirror = mirror;
+        this.witness = witness;
+        this.options = options;
+    }
+
+    /**
+     * Starts the pair under {@code dir}; {@code env} carries MIROIR_CLASSPATH and, on Cassandra + Ceph, the backends
+     * (MIROIR_CASSANDRA, MIROIR_CEPH_CONF, ...).
+     */
+    static TwoSites start(Path root, Path dir, Options o, Map<String, String> env) throws IOException {
+        Files.createDirectories(dir);
+        Path tls = makeTlsMaterial(dir.resolve("tls"));
+        int witnessPort = FreePorts.next();
+        ManagedProcess witness = ManagedProcess.start(List.of(root.resolve("ops/miroir").toString(), "witness",
+                "--dir", dir.resolve("witness").toString(), "--port", String.valueOf(witnessPort),
+                "--max-lease-seconds", String.valueOf(Math.max(10, o.lease().toSeconds() * 3))), env)
+                .awaitPort(witnessPort, Duration.ofSeconds(60));
+        String suffix = Long.toHexString(System.nanoTime());
+        Site paris = new Site("paris", dir.resolve("paris"), o.nodes(), root, env);
+        Site lyon = new Site("lyon", dir.resolve("lyon"), o.nodes(), root, env);
+        TwoSites pair = new TwoSites(paris, lyon, witness, o);
+        try {
+            paris.cluster("prepare", String.valueOf(o.nodes()));
+            lyon.cluster("prepare", String.valueOf(o.nodes()));
+            for (Site s : List.of(paris, lyon)) {
+                Path site = dir.resolve(s.id + "-site.json");
+                Files.writeString(site, new JsonObject().put("id", s.id)
+                        .put("initialRole", s == paris ? "ACTIVE" : "PASSIVE")
+                        .put("witness", "http://127.0.0.1:" + witnessPort).put("leaseMillis", o.lease().toMillis())
+                        .put("rpoSeconds", o.rpo().toSeconds()).put("rtoSeconds", o.rto().toSeconds())
+                        .put("verificationIntervalSeconds", o.verificationInterval().toSeconds())
+                        .put("replication", new JsonObject()
+                                .put("keyStore", tls.resolve("node.p12").toString()).put("keyStorePassword", "changeit")
+                                .put("trustStore", tls.resolve("trust.p12").toString()).put("trustStorePassword", "changeit"))
+                        .encodePrettily());
+                Site other = s == paris ? lyon : paris;
+                s.cluster("up", String.valueOf(o.nodes()), "--storage", o.storage(), "--keyspace", s.id + "_" + suffix,
+                        "--site", site.toString(), "--peers-from", other.dir.toString());
+            }
+            await(() -> paris.all(st -> "ACTIVE".equals(st.getString("role"))), Duration.ofSeconds(60), "paris active");
+            await(() -> lyon.all(st -> "PASSIVE".equals(st.getString("role"))), Duration.ofSeconds(60), "lyon passive");
+        } catch (IOException | RuntimeException e) {
+            pair.close();
+            throw e;
+        }
+        return pair;
+    }
+
+    /** A key and a self-signed certificate for every node of both sites, and a trust store holding the certificate. */
+    static Path makeTlsMaterial(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path ks = dir.resolve("node.p12"), cert = dir.resolve("node.pem"), ts = dir.resolve("trust.p12");
+        if (Files.exists(ts)) return dir;
+        run("keytool", "-genkeypair", "-alias", "miroir", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", ks.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
+        run("keytool", "-exportcert", "-rfc", "-alias", "miroir", "-keystore", ks.toString(), "-storepass", "changeit",
+                "-file", cert.toString());
+        run("keytool", "-importcert", "-noprompt", "-alias", "miroir", "-file", cert.toString(), "-keystore",
+                ts.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
+        return dir;
+    }
+
+    private static void run(String... command) {
+        Processes.run(List.of(command), Map.of(), Duration.ofMinutes(1), true, 1 << 16).assertOk();
+    }
+
+    static void await(BooleanSupplier condition, Duration within, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("timed out waiting for " + what);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** The environment the pair's processes need: the node class path and the backends of the storage. */
+    static Map<String, String> environment(String classpath) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MIROIR_CLASSPATH", classpath);
+        env.put("MIROIR_JAVA_OPTS", "-Xmx384m");
+        for (String k : List.of("MIROIR_CASSANDRA", "MIROIR_CASSANDRA_DC", "MIROIR_CEPH_CONF", "MIROIR_CEPH_POOL")) {
+            String v = System.getenv(k);
+            if (v != null && !v.isBlank()) env.put(k, v);
+        }
+        return env;
+    }
+
+    @Override
+    public void close() {
+        active.down();
+        mirror.down();
+        witness.close();
+    }
+}
