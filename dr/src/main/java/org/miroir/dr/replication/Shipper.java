@@ -9,6 +9,7 @@ import org.miroir.dr.DrMetrics;
 import static org.miroir.dr.Stages.await;
 import org.miroir.dr.site.SiteLease;
 import org.miroir.dr.verification.Expected;
+import org.miroir.storage.metadata.JournalOp;
 import org.miroir.storage.metadata.JournalEntry;
 import org.miroir.storage.metadata.MetadataStore;
 import org.miroir.storage.object.ObjectNotFoundException;
@@ -21,9 +22,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +31,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ships one journal partition to the mirror, in order, while this site is active: a cluster job, so exactly one
- * member of the site runs it. Entries go out with up to {@code window} in flight, never two of one study at once (so
- * a delete never overtakes the store it follows); the watermark advances only over the acknowledged prefix, so an
- * entry is shipped at least once and, the receiver being idempotent, applied once. Failures are retried with a
+ * member of the site runs it. Entries go out with up to {@code window} in flight, but an entry never overtakes one it
+ * depends on: a change of a study (a delete, a patient or worklist change) waits for everything in flight of that
+ * study and holds back what follows, and two stores of one SOP Instance UID (a replaced instance) go one after the
+ * other. The watermark advances only over the acknowledged prefix, so an entry is shipped at least once and, the
+ * receiver being idempotent, applied once. Failures are retried with a
  * bounded backoff, forever: a mirror that is down for a day resumes from the watermark without loss.
  */
 public final class Shipper implements ClusterJob {
@@ -148,24 +149,21 @@ public final class Shipper implements ClusterJob {
     private String ship(List<JournalEntry> batch, long epoch) throws InterruptedException {
         ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
         ArrayDeque<JournalEntry> inFlightEntries = new ArrayDeque<>();
-        Set<String> studies = new HashSet<>();
         String acked = null;
         RuntimeException failure = null;
         for (JournalEntry e : batch) {
             if (!running) break;
-            while (!inFlight.isEmpty() && (inFlight.size() >= window || studies.contains(e.studyInstanceUid()))) {
+            while (!inFlight.isEmpty() && (inFlight.size() >= window || dependsOnInFlight(e, inFlightEntries))) {
                 JournalEntry done = inFlightEntries.removeFirst();
                 try {
                     inFlight.removeFirst().join();
                     acked = done.position();
-                    studies.remove(done.studyInstanceUid());
                 } catch (CompletionException ce) {
                     failure = ce.getCause() instanceof RuntimeException re ? re : ce;
                     break;
                 }
             }
             if (failure != null) break;
-            studies.add(e.studyInstanceUid());
             inFlightEntries.add(e);
             inFlight.add(CompletableFuture.runAsync(() -> shipOne(e, epoch), senders));
         }
@@ -190,6 +188,16 @@ public final class Shipper implements ClusterJob {
             throw failure;
         }
         return acked;
+    }
+
+    /** Whether {@code e} must wait for an entry in flight: see the class comment. */
+    private static boolean dependsOnInFlight(JournalEntry e, ArrayDeque<JournalEntry> inFlight) {
+        for (JournalEntry f : inFlight) {
+            boolean bothStores = e.op() == JournalOp.STORE && f.op() == JournalOp.STORE;
+            if (bothStores ? java.util.Objects.equals(e.sopInstanceUid(), f.sopInstanceUid())
+                    : java.util.Objects.equals(e.studyInstanceUid(), f.studyInstanceUid())) return true;
+        }
+        return false;
     }
 
     private void shipOne(JournalEntry e, long epoch) {

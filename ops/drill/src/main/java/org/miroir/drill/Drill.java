@@ -107,8 +107,10 @@ public final class Drill {
         Instant killed;
         Instant promoted;
         List<StoreTraffic.Ack> acks;
+        double delayP99;
         try {
             Thread.sleep(ingest.toMillis());
+            delayP99 = replicationDelayP99(paris);
             killed = Instant.now();
             paris.kill();
             log.printf("drill: every node of %s killed at %s; probing %s%n", paris.id, killed, lyon.id);
@@ -120,7 +122,10 @@ public final class Drill {
         traffic.close();
 
         double rto = Duration.between(killed, promoted).toMillis() / 1000.0;
-        r.put("rtoSeconds", rto).put("acknowledgedBeforeKill", acks.stream().filter(a -> a.at().isBefore(killed)).count());
+        r.put("rtoSeconds", rto).put("acknowledgedBeforeKill", acks.stream().filter(a -> a.at().isBefore(killed)).count())
+                .put("replicationDelayP99Seconds", delayP99);
+        if (delayP99 > o.rpo().toSeconds())
+            missed.add("replication delay p99 " + delayP99 + " s over the RPO objective of " + o.rpo().toSeconds() + " s");
         if (rto > o.rto().toSeconds()) missed.add("RTO " + rto + " s over the objective of " + o.rto().toSeconds() + " s");
 
         // Loss: what paris acknowledged (before the kill) that lyon, now active, does not hold.
@@ -188,6 +193,26 @@ public final class Drill {
         r.put("missed", new JsonArray(missed)).put("ok", missed.isEmpty());
         log.println(missed.isEmpty() ? "drill: every objective met" : "drill: MISSED " + missed);
         return new Report(r);
+    }
+
+    /**
+     * The 99th percentile of the replication delay (journal entry to the mirror's acknowledgement) over the site's
+     * nodes so far, from their histograms: the upper bound of the bucket it falls in.
+     */
+    static double replicationDelayP99(Site site) throws IOException {
+        java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+        for (int i = 1; i <= site.nodes; i++) {
+            for (String line : site.get(site.httpPort(i), "/metrics").body().split("\n")) {
+                if (!line.startsWith("miroir_dr_replication_delay_seconds_bucket{")) continue;
+                String le = line.substring(line.indexOf("le=\"") + 4, line.indexOf('"', line.indexOf("le=\"") + 4));
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                buckets.merge(bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        double total = buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
+        if (total == 0) return 0;
+        for (var b : buckets.entrySet()) if (b.getValue() >= 0.99 * total) return b.getKey();
+        return Double.POSITIVE_INFINITY;
     }
 
     /** C-STOREs to the mirror's balancer every 250 ms until one is acknowledged; when. */
