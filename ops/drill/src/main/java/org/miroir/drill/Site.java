@@ -67,6 +67,21 @@ final class Site {
 
     int balancerDicomPort() { return port("MIROIR_LB_DICOM"); }
 
+    /** The replication receivers' ports, from the prepared site's ports (its nodes need not run yet). */
+    List<Integer> receiverPorts() throws IOException {
+        List<Integer> out = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(dir.resolve("cluster.env")))
+            if (line.matches("NODE[0-9]+_REPLICATION=[0-9]+")) out.add(Integer.parseInt(line.substring(line.indexOf('=') + 1)));
+        return out;
+    }
+
+    int receiverPort(int node) { return port("MIROIR_NODE" + node + "_REPLICATION"); }
+
+    /** What node {@code node} logged so far (all its runs). */
+    String log(int node) throws IOException {
+        return java.nio.file.Files.readString(dir.resolve("node" + node + ".log"));
+    }
+
     int balancerHttpPort() { return port("MIROIR_LB_HTTP"); }
 
     int httpPort(int node) { return port("MIROIR_NODE" + node + "_HTTP"); }

@@ -1,6 +1,8 @@
 package org.miroir.drill;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.miroir.dicom.testing.CuttableProxy;
 import org.miroir.dicom.testing.FreePorts;
 import org.miroir.dicom.testing.ManagedProcess;
 import org.miroir.dicom.testing.Processes;
@@ -21,19 +23,37 @@ import java.util.function.BooleanSupplier;
  * (a machine has one of each); on the embedded storage each site is one node.
  */
 final class TwoSites implements AutoCloseable {
-    /** The knobs of a pair: storage, nodes per site, lease and objectives. */
-    record Options(String storage, int nodes, Duration lease, Duration rpo, Duration rto, Duration verificationInterval) {}
+    /**
+     * The knobs of a pair: storage, nodes per site, lease and objectives; {@code cuttableLinks}: the links between the
+     * sites and from the active site to the witness go through proxies a test can cut.
+     */
+    record Options(String storage, int nodes, Duration lease, Duration rpo, Duration rto, Duration verificationInterval,
+            boolean cuttableLinks) {}
 
     final Site active;
     final Site mirror;
     final Options options;
+    /** The replication's key store ({@code node.p12}) and trust store ({@code trust.p12}), password changeit. */
+    Path tls;
     private final ManagedProcess witness;
+    private final List<CuttableProxy> interSite = new java.util.ArrayList<>();
+    private CuttableProxy activeToWitness;
 
     private TwoSites(Site active, Site mirror, ManagedProcess witness, Options options) {
         this.active = active;
         this.mirror = mirror;
         this.witness = witness;
         this.options = options;
+    }
+
+    /** Cuts (or restores) every link between the two sites' nodes, in both directions. */
+    void cutLinkBetweenSites(boolean cut) {
+        for (CuttableProxy p : interSite) if (cut) p.cut(); else p.restore();
+    }
+
+    /** Cuts (or restores) the link between the first active site and the witness only. */
+    void cutActiveFromWitness(boolean cut) {
+        if (cut) activeToWitness.cut(); else activeToWitness.restore();
     }
 
     /**
@@ -52,29 +72,47 @@ final class TwoSites implements AutoCloseable {
         Site paris = new Site("paris", dir.resolve("paris"), o.nodes(), root, env);
         Site lyon = new Site("lyon", dir.resolve("lyon"), o.nodes(), root, env);
         TwoSites pair = new TwoSites(paris, lyon, witness, o);
+        pair.tls = tls;
         try {
             paris.cluster("prepare", String.valueOf(o.nodes()));
             lyon.cluster("prepare", String.valueOf(o.nodes()));
+            int parisWitness = witnessPort;
+            if (o.cuttableLinks()) {
+                pair.activeToWitness = CuttableProxy.start("127.0.0.1", witnessPort);
+                parisWitness = pair.activeToWitness.port;
+            }
             for (Site s : List.of(paris, lyon)) {
+                Site other = s == paris ? lyon : paris;
+                JsonArray peers = new JsonArray();
+                for (int port : other.receiverPorts()) {
+                    if (o.cuttableLinks()) {
+                        CuttableProxy link = CuttableProxy.start("127.0.0.1", port);
+                        pair.interSite.add(link);
+                        port = link.port;
+                    }
+                    peers.add("https://127.0.0.1:" + port);
+                }
                 Path site = dir.resolve(s.id + "-site.json");
                 Files.writeString(site, new JsonObject().put("id", s.id)
-                        .put("initialRole", s == paris ? "ACTIVE" : "PASSIVE")
-                        .put("witness", "http://127.0.0.1:" + witnessPort).put("leaseMillis", o.lease().toMillis())
+                        .put("initialRole", s == paris ? "ACTIVE" : "PASSIVE").put("peers", peers)
+                        .put("witness", "http://127.0.0.1:" + (s == paris ? parisWitness : witnessPort))
+                        .put("leaseMillis", o.lease().toMillis())
                         .put("rpoSeconds", o.rpo().toSeconds()).put("rtoSeconds", o.rto().toSeconds())
                         .put("verificationIntervalSeconds", o.verificationInterval().toSeconds())
                         .put("replication", new JsonObject()
                                 .put("keyStore", tls.resolve("node.p12").toString()).put("keyStorePassword", "changeit")
                                 .put("trustStore", tls.resolve("trust.p12").toString()).put("trustStorePassword", "changeit"))
                         .encodePrettily());
-                Site other = s == paris ? lyon : paris;
                 s.cluster("up", String.valueOf(o.nodes()), "--storage", o.storage(), "--keyspace", s.id + "_" + suffix,
-                        "--site", site.toString(), "--peers-from", other.dir.toString());
+                        "--site", site.toString());
             }
             await(() -> paris.all(st -> "ACTIVE".equals(st.getString("role"))), Duration.ofSeconds(60), "paris active");
             await(() -> lyon.all(st -> "PASSIVE".equals(st.getString("role"))), Duration.ofSeconds(60), "lyon passive");
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             pair.close();
-            throw e;
+            if (e instanceof IOException io) throw io;
+            if (e instanceof RuntimeException re) throw re;
+            throw new IOException(e);
         }
         return pair;
     }
@@ -128,5 +166,14 @@ final class TwoSites implements AutoCloseable {
         active.down();
         mirror.down();
         witness.close();
+        List<CuttableProxy> proxies = new java.util.ArrayList<>(interSite);
+        if (activeToWitness != null) proxies.add(activeToWitness);
+        for (CuttableProxy p : proxies) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                System.err.println("closing a link proxy: " + e.getMessage());
+            }
+        }
     }
 }
