@@ -66,7 +66,7 @@ class DisasterRecoveryTest {
     private static final Pattern ROLE = Pattern.compile("site (\\w+): role=(\\w+) epoch=(\\d+) holder=(\\S+) at=(\\S+)");
 
     @TempDir
-    Path dir;
+    static Path dir;
     private TwoSites pair;
     private Site paris, lyon;
     private final List<StoreTraffic.Ack> ingested = new ArrayList<>();
