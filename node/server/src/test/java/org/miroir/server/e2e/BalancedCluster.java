@@ -81,6 +81,8 @@ final class BalancedCluster implements AutoCloseable {
 
     int balancerDicomTlsPort() { return port("MIROIR_LB_DICOM_TLS"); }
 
+    int balancerHl7Port() { return port("MIROIR_LB_HL7"); }
+
     /** The certificate the nodes' TLS listeners present (self-signed by ops/dev/cluster). */
     Path tlsCertificate() { return Path.of(env.get("MIROIR_TLS_CERT")); }
 

@@ -126,6 +126,28 @@ class ClusterTest {
 
     @Test
     @Order(2)
+    void hl7ThroughTheBalancerReachesTheWorklistOfEveryNode() throws Exception {
+        String pid = Er7.pid("PCL1", "Cluster^Carl", "19700101", "M");
+        try (Mllp hl7 = Mllp.connect(cluster.balancerHl7Port())) {
+            String registered = hl7.exchange(Er7.adt("A04", "2.5", pid), Duration.ofSeconds(60));
+            assertThat(Er7.field(registered, "MSA-1")).as(registered).isEqualTo("AA");
+            String ordered = hl7.exchange(Er7.orm("2.5", "NW", pid, "PCL1", "CTX", "202503101100", "ACL1", "CTHEAD",
+                    "CT Head", "CT", null), Duration.ofSeconds(60));
+            assertThat(Er7.field(ordered, "MSA-1")).as(ordered).isEqualTo("AA");
+        }
+        List<Integer> ports = new ArrayList<>(List.of(cluster.balancerDicomPort()));
+        for (int i = 1; i <= NODES; i++) ports.add(cluster.dicomPort(i));
+        for (int port : ports) {
+            List<Attributes> items = Scu.find(port, "-W", tmp, "ScheduledProcedureStepSequence[0].ScheduledStationAETitle=CTX", "AccessionNumber",
+                    "PatientID");
+            assertThat(items).as("the worklist through port %d", port).hasSize(1);
+            assertThat(items.get(0).getString(Tag.AccessionNumber)).isEqualTo("ACL1");
+            assertThat(items.get(0).getString(Tag.PatientID)).isEqualTo("PCL1");
+        }
+    }
+
+    @Test
+    @Order(2)
     void anAeRegistryChangeOnOneNodeIsUsedByAnotherNodesMoveWithinTwoSeconds() throws Exception {
         Map<String, Path> sent = generate("b", 42, 1, 1);
         Map<Path, String> stored = Scu.store(cluster.balancerDicomPort(), List.copyOf(sent.values()));

@@ -131,40 +131,6 @@ class Hl7WorkflowEndToEndTest {
         }
     }
 
-    private static int control;
-
-    private static String msh(String type, String version) {
-        return Er7.msh(type, "CTL" + (++control), version, null);
-    }
-
-    private static String pid(String id, String name, String birth, String sex) {
-        return Er7.seg("PID", "1", "", id + "^^^HOSP^MR", "", name, "", birth, sex);
-    }
-
-    private static String adt(String event, String version, String pid) {
-        return msh("ADT^" + event, version) + Er7.seg("EVN", event, "20250310070000") + pid
-                + Er7.seg("PV1", "1", "O", "RAD^^^HOSP");
-    }
-
-    /** An IHE RAD-4 order (ORM^O01): timing in ORC-7, accession etc. in OBR-18 to OBR-20, the station in ORC-18. */
-    private static String orm(String version, String control, String pid, String placer, String station,
-            String start, String accession, String code, String name, String modality, String studyUid) {
-        String orc = Er7.seg("ORC", control, placer + "^RIS", "", "", "SC", "", "^^^" + start + "^^R", "",
-                "20250310070000", "", "", "ORD1^Order^Oscar", "", "", "", "", "", station);
-        String[] obr = new String[24];
-        java.util.Arrays.fill(obr, "");
-        obr[0] = "1";
-        obr[1] = placer + "^RIS";
-        obr[3] = code + "^" + name + "^LOCAL";
-        obr[15] = "ORD1^Order^Oscar";
-        obr[17] = accession;
-        obr[18] = "RP" + accession;
-        obr[19] = "SPS" + accession;
-        obr[23] = modality;
-        return msh("ORM^O01", version) + pid + Er7.seg("PV1", "1", "O", "RAD^^^HOSP", "", "", "", "",
-                "REF1^Referring^Rita") + orc + Er7.seg("OBR", obr)
-                + (studyUid == null ? "" : Er7.seg("ZDS", studyUid + "^100^Application^DICOM"));
-    }
 
     /** An OMG^O19 order (v2.5.1): timing and priority in TQ1. */
     private static String omg(String charset, String pid, String placer, String station, String start,
@@ -180,58 +146,58 @@ class Hl7WorkflowEndToEndTest {
         obr[18] = "RP" + accession;
         obr[19] = "SPS" + accession;
         obr[23] = modality;
-        return Er7.msh("OMG^O19^OMG_O19", "CTL" + (++control), "2.5.1", charset) + pid
+        return Er7.msh("OMG^O19^OMG_O19", Er7.nextControlId(), "2.5.1", charset) + pid
                 + Er7.seg("PV1", "1", "O", "RAD^^^HOSP") + orc
                 + Er7.seg("TQ1", "1", "", "", "", "", "", start, "", "R") + Er7.seg("OBR", obr);
     }
 
     static List<Exchange> day() {
-        String alice = pid("P1001", "Smith^Alice", "19800101", "F");
-        String bob = pid("P1002", "Jones^Bob", "19750315", "M");
-        String carolPid = pid("P1003", "Brown^Carol", "19900520", "F");
-        String robertPid = pid("P1004", "Jones^Robert", "19750315", "M");
-        String jorg = pid("P1005", "Müller^Jörg", "19650707", "M");
+        String alice = Er7.pid("P1001", "Smith^Alice", "19800101", "F");
+        String bob = Er7.pid("P1002", "Jones^Bob", "19750315", "M");
+        String carolPid = Er7.pid("P1003", "Brown^Carol", "19900520", "F");
+        String robertPid = Er7.pid("P1004", "Jones^Robert", "19750315", "M");
+        String jorg = Er7.pid("P1005", "Müller^Jörg", "19650707", "M");
         List<Exchange> day = new ArrayList<>();
-        day.add(Exchange.aa("A04 v2.4 registers Alice", adt("A04", "2.4", alice)));
-        day.add(Exchange.aa("A01 v2.3.1 admits Bob", adt("A01", "2.3.1", bob)));
-        day.add(Exchange.aa("A04 v2.5 registers Carol", adt("A04", "2.5", carolPid)));
-        day.add(Exchange.aa("A04 v2.5 registers Robert (Bob, twice)", adt("A04", "2.5", robertPid)));
-        day.add(Exchange.aa("A04 v2.5.1 UTF-8 registers Jörg", Er7.msh("ADT^A04", "CTL" + (++control), "2.5.1",
+        day.add(Exchange.aa("A04 v2.4 registers Alice", Er7.adt("A04", "2.4", alice)));
+        day.add(Exchange.aa("A01 v2.3.1 admits Bob", Er7.adt("A01", "2.3.1", bob)));
+        day.add(Exchange.aa("A04 v2.5 registers Carol", Er7.adt("A04", "2.5", carolPid)));
+        day.add(Exchange.aa("A04 v2.5 registers Robert (Bob, twice)", Er7.adt("A04", "2.5", robertPid)));
+        day.add(Exchange.aa("A04 v2.5.1 UTF-8 registers Jörg", Er7.msh("ADT^A04", Er7.nextControlId(), "2.5.1",
                 "UNICODE UTF-8") + Er7.seg("EVN", "A04") + jorg + Er7.seg("PV1", "1", "O")));
-        day.add(Exchange.aa("O1 NW CT chest, CT1 09:00", orm("2.3.1", "NW", alice, "PO1", "CT1", "202503100900",
+        day.add(Exchange.aa("O1 NW CT chest, CT1 09:00", Er7.orm("2.3.1", "NW", alice, "PO1", "CT1", "202503100900",
                 "A1001", "CTCHEST", "CT Chest", "CT", STUDY_1001)));
         day.add(Exchange.aa("O2 NW (OMG) MR brain, MR1 10:00", omg(null, bob, "PO2", "MR1", "202503101000", "A1002",
                 "MRBRAIN", "MR Brain", "MR")));
-        day.add(Exchange.aa("O3 NW CT abdomen, CT1 11:00", orm("2.3.1", "NW", carolPid, "PO3", "CT1",
+        day.add(Exchange.aa("O3 NW CT abdomen, CT1 11:00", Er7.orm("2.3.1", "NW", carolPid, "PO3", "CT1",
                 "202503101100", "A1003", "CTABD", "CT Abdomen", "CT", null)));
-        day.add(Exchange.aa("O4 NW CT head for Robert, CT1 tomorrow 08:00", orm("2.3.1", "NW", robertPid, "PO4",
+        day.add(Exchange.aa("O4 NW CT head for Robert, CT1 tomorrow 08:00", Er7.orm("2.3.1", "NW", robertPid, "PO4",
                 "CT1", "202503110800", "A1004", "CTHEAD", "CT Head", "CT", null)));
         day.add(Exchange.aa("O5 NW (OMG, UTF-8) MR knee, MR1 tomorrow 09:30", omg("UNICODE UTF-8", jorg, "PO5",
                 "MR1", "202503110930", "A1005", "MRKNEE", "MR Knie", "MR")));
-        day.add(Exchange.aa("O6 NW DX chest, DX1 15:00", orm("2.4", "NW", alice, "PO6", "DX1", "202503101500",
+        day.add(Exchange.aa("O6 NW DX chest, DX1 15:00", Er7.orm("2.4", "NW", alice, "PO6", "DX1", "202503101500",
                 "A1006", "DXCHEST", "Chest X-ray", "DX", null)));
-        day.add(Exchange.aa("O7 NW CT spine, CT1 16:00", orm("2.4", "NW", bob, "PO7", "CT1", "202503101600",
+        day.add(Exchange.aa("O7 NW CT spine, CT1 16:00", Er7.orm("2.4", "NW", bob, "PO7", "CT1", "202503101600",
                 "A1007", "CTSPINE", "CT Spine", "CT", null)));
-        day.add(Exchange.aa("A08 renames Carol", adt("A08", "2.5", pid("P1003", "Brown-White^Carol", "19900520",
+        day.add(Exchange.aa("A08 renames Carol", Er7.adt("A08", "2.5", Er7.pid("P1003", "Brown-White^Carol", "19900520",
                 "F"))));
-        day.add(Exchange.aa("O3 XO moves it to CT2 14:00", orm("2.3.1", "XO", pid("P1003", "Brown-White^Carol",
+        day.add(Exchange.aa("O3 XO moves it to CT2 14:00", Er7.orm("2.3.1", "XO", Er7.pid("P1003", "Brown-White^Carol",
                 "19900520", "F"), "PO3", "CT2", "202503101400", "A1003", "CTABD", "CT Abdomen", "CT", null)));
-        day.add(Exchange.aa("A02 transfer (ignored)", adt("A02", "2.5", alice)));
-        day.add(Exchange.aa("O6 CA cancels it", orm("2.4", "CA", alice, "PO6", "", "", "A1006", "DXCHEST",
+        day.add(Exchange.aa("A02 transfer (ignored)", Er7.adt("A02", "2.5", alice)));
+        day.add(Exchange.aa("O6 CA cancels it", Er7.orm("2.4", "CA", alice, "PO6", "", "", "A1006", "DXCHEST",
                 "Chest X-ray", "DX", null)));
-        day.add(Exchange.aa("O7 DC discontinues it", orm("2.4", "DC", bob, "PO7", "", "", "A1007", "CTSPINE",
+        day.add(Exchange.aa("O7 DC discontinues it", Er7.orm("2.4", "DC", bob, "PO7", "", "", "A1007", "CTSPINE",
                 "CT Spine", "CT", null)));
-        day.add(Exchange.aa("A40 merges Robert into Bob", msh("ADT^A40^ADT_A39", "2.5") + Er7.seg("EVN", "A40")
+        day.add(Exchange.aa("A40 merges Robert into Bob", Er7.msh("ADT^A40^ADT_A39", "2.5") + Er7.seg("EVN", "A40")
                 + bob + Er7.seg("MRG", "P1004^^^HOSP^MR")));
-        day.add(Exchange.aa("O1 NW sent again (no acknowledgement came)", orm("2.3.1", "NW", alice, "PO1", "CT1",
+        day.add(Exchange.aa("O1 NW sent again (no acknowledgement came)", Er7.orm("2.3.1", "NW", alice, "PO1", "CT1",
                 "202503100900", "A1001", "CTCHEST", "CT Chest", "CT", STUDY_1001)));
-        day.add(new Exchange("XO of an order never placed", orm("2.3.1", "XO", alice, "PO999", "CT1",
+        day.add(new Exchange("XO of an order never placed", Er7.orm("2.3.1", "XO", alice, "PO999", "CT1",
                 "202503100900", "A1999", "CTCHEST", "CT Chest", "CT", null), "AE", "204"));
-        day.add(new Exchange("CA of a discontinued order", orm("2.4", "CA", bob, "PO7", "", "", "A1007", "CTSPINE",
+        day.add(new Exchange("CA of a discontinued order", Er7.orm("2.4", "CA", bob, "PO7", "", "", "A1007", "CTSPINE",
                 "CT Spine", "CT", null), "AE", "206"));
-        day.add(new Exchange("A08 without PID-3", adt("A08", "2.5", pid("", "Nobody^Known", "", "")), "AE", "101"));
-        day.add(new Exchange("SIU^S12 is not for the archive", msh("SIU^S12", "2.5") + alice, "AR", "200"));
-        day.add(new Exchange("ADT^Z99 is no HL7 event", adt("Z99", "2.5", alice), "AR", "201"));
+        day.add(new Exchange("A08 without PID-3", Er7.adt("A08", "2.5", Er7.pid("", "Nobody^Known", "", "")), "AE", "101"));
+        day.add(new Exchange("SIU^S12 is not for the archive", Er7.msh("SIU^S12", "2.5") + alice, "AR", "200"));
+        day.add(new Exchange("ADT^Z99 is no HL7 event", Er7.adt("Z99", "2.5", alice), "AR", "201"));
         return day;
     }
 
