@@ -24,6 +24,9 @@ import org.miroir.storage.metadata.JournalOp;
 import org.miroir.storage.metadata.MetadataStore;
 import org.miroir.storage.object.ObjectKeys;
 import org.miroir.storage.object.ObjectStore;
+import org.miroir.storage.worklist.PerformedStep;
+import org.miroir.storage.worklist.StepStatus;
+import org.miroir.storage.worklist.WorklistItem;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -159,26 +162,67 @@ public final class Receiver {
         });
     }
 
-    /** One delete, applied idempotently: deleting what is not here is done already. */
+    /**
+     * One change, applied idempotently: a delete of what is not here is done already; a record (patient, worklist item,
+     * performed step) is brought to the state the active site shipped.
+     */
     private void apply(JsonObject c) throws IOException {
         JournalOp op = JournalOp.valueOf(c.getString("op"));
         String study = c.getString("study"), series = c.getString("series"), sop = c.getString("sop");
-        CompletionStage<Deletion> d = switch (op) {
-            case DELETE_STUDY -> metadata.deleteStudy(study);
-            case DELETE_SERIES -> metadata.deleteSeries(study, series);
-            case DELETE_INSTANCE -> metadata.deleteInstance(study, series, sop);
-            default -> throw new IllegalArgumentException("not a change without object: " + op);
-        };
-        Deletion deletion;
+        switch (op) {
+            case DELETE_STUDY, DELETE_SERIES, DELETE_INSTANCE -> {
+                Deletion d = wait(op, op == JournalOp.DELETE_STUDY ? metadata.deleteStudy(study)
+                        : op == JournalOp.DELETE_SERIES ? metadata.deleteSeries(study, series)
+                        : metadata.deleteInstance(study, series, sop));
+                for (String key : d.objectKeys()) objects.delete(key);
+            }
+            case PATIENT_UPDATE -> wait(op, metadata.updatePatient(RecordCodec.patient(c.getJsonObject("patient"))));
+            case PATIENT_MERGE -> wait(op, metadata.mergePatients(RecordCodec.key(c.getJsonObject("prior")),
+                    RecordCodec.patient(c.getJsonObject("patient"))));
+            case WORKLIST_UPDATE -> converge(RecordCodec.item(c.getJsonObject("item")));
+            case PERFORMED_STEP_UPDATE -> converge(RecordCodec.step(c.getJsonObject("step")));
+            case STORE -> throw new IllegalArgumentException("a store ships its object, not a change");
+        }
+    }
+
+    /**
+     * Brings a worklist item to the shipped state through the store's own transitions: a scheduled one is (re)written,
+     * an ended one ended (created first if this site never saw it), a started or completed one exists (its performed
+     * step's change moves it on).
+     */
+    private void converge(WorklistItem item) throws IOException {
+        WorklistItem here = wait(JournalOp.WORKLIST_UPDATE, metadata.worklistItem(item.itemId())).orElse(null);
+        if (item.status() == StepStatus.SCHEDULED) {
+            wait(JournalOp.WORKLIST_UPDATE, metadata.scheduleWorklistItem(item, true));
+            return;
+        }
+        if (here == null) wait(JournalOp.WORKLIST_UPDATE, metadata.scheduleWorklistItem(RecordCodec.scheduled(item), true));
+        if ((item.status() == StepStatus.CANCELED || item.status() == StepStatus.DISCONTINUED)
+                && (here == null || here.status() != item.status()))
+            wait(JournalOp.WORKLIST_UPDATE, metadata.endWorklistItem(item.itemId(), item.status()));
+    }
+
+    /** Brings a performed step to the shipped state: created in progress if new here, then its final status. */
+    private void converge(PerformedStep step) throws IOException {
+        PerformedStep here = wait(JournalOp.PERFORMED_STEP_UPDATE, metadata.performedStep(step.sopInstanceUid()))
+                .orElse(null);
+        if (here == null)
+            wait(JournalOp.PERFORMED_STEP_UPDATE, metadata.createPerformedStep(new PerformedStep(step.sopInstanceUid(),
+                    PerformedStep.Status.IN_PROGRESS, step.worklistItemIds(), step.attributes())));
+        if (step.status() != PerformedStep.Status.IN_PROGRESS
+                && (here == null || here.status() == PerformedStep.Status.IN_PROGRESS))
+            wait(JournalOp.PERFORMED_STEP_UPDATE, metadata.updatePerformedStep(step));
+    }
+
+    private static <T> T wait(JournalOp op, CompletionStage<T> stage) throws IOException {
         try {
-            deletion = d.toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            return stage.toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof IllegalArgumentException iae) throw iae;
             throw new StorageException("applying " + op + ": " + cause.getMessage(), cause);
         }
-        for (String key : deletion.objectKeys()) objects.delete(key);
     }
 
     private void verify(RoutingContext rc) {

@@ -202,16 +202,13 @@ public final class Shipper implements ClusterJob {
 
     private void shipOne(JournalEntry e, long epoch) {
         try {
-            MirrorClient.Reply reply = switch (e.op()) {
-                case STORE -> shipObject(e.objectKey(), e.size(), e.sha256(), e.recordedAt(), false, epoch);
-                case DELETE_STUDY, DELETE_SERIES, DELETE_INSTANCE -> mirror.postChanges(new JsonArray().add(change(e)),
-                        epoch);
-                default -> {
-                    LOG.log(Level.WARNING, "journal entry {0} ({1}) is not replicated by this version", e.position(),
-                            e.op());
-                    yield null;
-                }
-            };
+            MirrorClient.Reply reply;
+            if (e.op() == JournalOp.STORE) {
+                reply = shipObject(e.objectKey(), e.size(), e.sha256(), e.recordedAt(), false, epoch);
+            } else {
+                JsonObject change = change(e);
+                reply = change == null ? null : mirror.postChanges(new JsonArray().add(change), epoch);
+            }
             if (reply != null && !reply.ok()) {
                 if (reply.status() == 422) {
                     // This site's own copy is not what its index says (damaged here): nothing to retry; verification
@@ -264,9 +261,25 @@ public final class Shipper implements ClusterJob {
         return reply != null && reply.ok();
     }
 
-    private static JsonObject change(JournalEntry e) {
-        return new JsonObject().put("op", e.op().name()).put("study", e.studyInstanceUid())
+    /**
+     * The change an entry without an object stands for, with the record it names as it stands now (a later change of
+     * it ships the same state again: applying is idempotent); null when the record is gone since.
+     */
+    private JsonObject change(JournalEntry e) throws IOException {
+        JsonObject c = new JsonObject().put("op", e.op().name()).put("study", e.studyInstanceUid())
                 .put("series", e.seriesInstanceUid()).put("sop", e.sopInstanceUid());
+        return switch (e.op()) {
+            case DELETE_STUDY, DELETE_SERIES, DELETE_INSTANCE -> c;
+            case PATIENT_UPDATE -> await(metadata.patient(e.patient())).map(p -> c.put("patient", RecordCodec.patient(p)))
+                    .orElse(null);
+            case PATIENT_MERGE -> await(metadata.patient(e.patient())).map(p -> c.put("patient", RecordCodec.patient(p))
+                    .put("prior", RecordCodec.key(e.priorPatient()))).orElse(null);
+            case WORKLIST_UPDATE -> await(metadata.worklistItem(e.worklistItemId()))
+                    .map(i -> c.put("item", RecordCodec.item(i))).orElse(null);
+            case PERFORMED_STEP_UPDATE -> await(metadata.performedStep(e.sopInstanceUid()))
+                    .map(s -> c.put("step", RecordCodec.step(s))).orElse(null);
+            case STORE -> throw new IllegalArgumentException("a store ships its object");
+        };
     }
 
 }

@@ -84,6 +84,8 @@ final class Site {
 
     int balancerHttpPort() { return port("MIROIR_LB_HTTP"); }
 
+    int balancerHl7Port() { return port("MIROIR_LB_HL7"); }
+
     int httpPort(int node) { return port("MIROIR_NODE" + node + "_HTTP"); }
 
     URI nodeUrl(int node) { return URI.create("http://127.0.0.1:" + httpPort(node)); }

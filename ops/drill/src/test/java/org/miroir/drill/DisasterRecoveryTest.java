@@ -124,6 +124,95 @@ class DisasterRecoveryTest {
         assertThat(audit.getLong("ok")).isEqualTo(sent.size());
     }
 
+    // ---------------------------------------------------------------- registry and worklist
+
+    /** One HL7 message over MLLP; returns the acknowledgement. */
+    private static String hl7(int port, String message) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            out.write(0x0B);
+            out.write(message.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(new byte[] {0x1C, 0x0D});
+            out.flush();
+            java.io.ByteArrayOutputStream ack = new java.io.ByteArrayOutputStream();
+            java.io.InputStream in = s.getInputStream();
+            for (int b; (b = in.read()) != -1 && b != 0x1C; ) if (b != 0x0B) ack.write(b);
+            return ack.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String msh(String type, String control) {
+        return "MSH|^~\\&|HIS|HOSP|MIROIR|RAD|20250310070000||" + type + "|" + control + "|P|2.5\r";
+    }
+
+    private static String pid(String name) {
+        return "PID|1||PDR1^^^HOSP^MR||" + name + "||19700101|M\r";
+    }
+
+    private static String order(String control, String orderControl) {
+        String[] obr = new String[24];
+        java.util.Arrays.fill(obr, "");
+        obr[0] = "1";
+        obr[1] = "PDR1O^RIS";
+        obr[3] = "CTHEAD^CT Head^LOCAL";
+        obr[17] = "ADR1";
+        obr[18] = "RPADR1";
+        obr[19] = "SPSADR1";
+        obr[23] = "CT";
+        return msh("ORM^O01", control) + pid("Before^Name") + "PV1|1|O\r" + "ORC|" + orderControl
+                + "|PDR1O^RIS|||SC||^^^202503101100^^R||20250310070000|||||||||CTDR\r" + "OBR|" + String.join("|", obr)
+                + "\r";
+    }
+
+    /** The worklist of station CTDR on a site (findscu -W through its balancer): accession numbers. */
+    private List<String> worklist(Site s) throws IOException {
+        Path out = Files.createTempDirectory(dir, "mwl");
+        Processes.Result r = Dcmtk.run(Dcmtk.TIMEOUT, "findscu", List.of("-W", "-aec", "MIROIR", "-X", "-od",
+                out.toString(), "-k", "ScheduledProcedureStepSequence[0].ScheduledStationAETitle=CTDR", "-k",
+                "AccessionNumber", "127.0.0.1", String.valueOf(s.balancerDicomPort())));
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        List<String> accessions = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("rsp")).toList())
+                try (var in = new org.miroir.dicom.io.DicomInputStream(Files.newInputStream(f))) {
+                    accessions.add(in.readDataset().getString(org.miroir.dicom.data.Tag.AccessionNumber));
+                }
+        }
+        return accessions;
+    }
+
+    private String studyPatientName(Site s, String study) throws IOException {
+        HttpResponse<String> r = s.get(s.balancerHttpPort(), "/dicom-web/studies?StudyInstanceUID=" + study);
+        if (r.statusCode() != 200) return null;
+        JsonArray a = new JsonArray(r.body());
+        return a.isEmpty() ? null : a.getJsonObject(0).getJsonObject("00100010").getJsonArray("Value")
+                .getJsonObject(0).getString("Alphabetic");
+    }
+
+    @Test
+    @Order(2)
+    void registryUpdatesAndWorklistChangesReachTheMirror() throws Exception {
+        int hl7 = paris.balancerHl7Port();
+        assertThat(hl7(hl7, msh("ADT^A04", "DR1") + "EVN|A04\r" + pid("Before^Name") + "PV1|1|O\r")).contains("MSA|AA");
+        // An instance of that patient, stored before the update, shows the new name on both sites after it.
+        Instances.Item item = new Instances(97).next();
+        item.dataset().setString(org.miroir.dicom.data.Tag.PatientID, org.miroir.dicom.data.VR.LO, "PDR1");
+        item.dataset().setString(org.miroir.dicom.data.Tag.IssuerOfPatientID, org.miroir.dicom.data.VR.LO, "HOSP");
+        assertThat(StoreTraffic.storeAlone(paris.balancerDicomPort(), item, new ArrayList<>())).isTrue();
+        assertThat(hl7(hl7, order("DR2", "NW"))).contains("MSA|AA");
+        assertThat(hl7(hl7, msh("ADT^A08", "DR3") + "EVN|A08\r" + pid("After^Name") + "PV1|1|O\r")).contains("MSA|AA");
+        assertThat(worklist(paris)).containsExactly("ADR1");
+        awaitCaughtUp(Duration.ofMinutes(1));
+        assertThat(studyPatientName(lyon, item.studyUid())).isEqualTo("After^Name");
+        assertThat(worklist(lyon)).containsExactly("ADR1");
+
+        assertThat(hl7(hl7, order("DR4", "CA"))).contains("MSA|AA");
+        awaitCaughtUp(Duration.ofMinutes(1));
+        assertThat(worklist(paris)).isEmpty();
+        assertThat(worklist(lyon)).as("the cancelled order leaves the mirror's worklist too").isEmpty();
+    }
+
     // ---------------------------------------------------------------- bad shipments
 
     private HttpClient receiverClient(SSLContext tls) {
