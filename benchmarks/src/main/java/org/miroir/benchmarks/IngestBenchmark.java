@@ -39,6 +39,7 @@ public final class IngestBenchmark {
     private Path dir;
     private boolean keep;
     private final List<String> targets = new ArrayList<>(List.of("storescp", "orthanc", "miroir"));
+    private int[] clusters = {};
     private final Map<String, Path> nodeConfigs = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
@@ -61,6 +62,8 @@ public final class IngestBenchmark {
                           --pdu BYTES         max PDU length every archive and storescu announce (default 16384)
                           --targets LIST      archives to run: storescp,orthanc,miroir (default all three)
                           --node NAME=FILE    one more Miroir archive: a node started with that JSON configuration
+                          --cluster LIST      more Miroir archives: clusters of these sizes (e.g. 1,2,3) on Cassandra +
+                                              Ceph (MIROIR_CASSANDRA, MIROIR_CEPH_CONF) behind HAProxy
                                               (e.g. another storage driver; ${run} in it becomes a token unique
                                               to each measurement); repeatable
                           --dir DIR           where files and archives go (default: a temporary folder, removed at the end)
@@ -91,6 +94,7 @@ public final class IngestBenchmark {
                     nodeConfigs.put(v.substring(0, eq), Path.of(v.substring(eq + 1)));
                 }
                 case "--dir" -> dir = Path.of(v);
+                case "--cluster" -> clusters = Options.positiveList(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
             }
         }
@@ -106,6 +110,7 @@ public final class IngestBenchmark {
             list.add(Contender.orthanc());
         }
         if (targets.contains("miroir")) list.add(Contender.miroir("Miroir (embedded)", "{}"));
+        for (int n : clusters) list.add(ClusterArchive.contender(n));
         for (Map.Entry<String, Path> e : nodeConfigs.entrySet()) {
             String config = Files.readString(e.getValue());
             new JsonObject(config.replace("${run}", "x")); // a broken file fails now, not after an hour of runs

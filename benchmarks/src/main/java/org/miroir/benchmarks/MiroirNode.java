@@ -78,16 +78,24 @@ final class MiroirNode implements Archive {
 
     /** A QIDO-RS search, e.g. {@code studies?PatientID=X}: the JSON array of matches (empty when none). */
     JsonArray qido(String pathAndQuery) throws IOException {
+        return qido(base, pathAndQuery);
+    }
+
+    static JsonArray qido(String base, String pathAndQuery) throws IOException {
         String body = Http.getOk(base + "/dicom-web/" + pathAndQuery);
         return body.isBlank() ? new JsonArray() : new JsonArray(body);
     }
 
-    /** The sum of Number of Study Related Instances over every study, through QIDO-RS (paged). */
     @Override
     public long storedInstances() throws IOException {
+        return storedInstances(base);
+    }
+
+    /** The sum of Number of Study Related Instances over every study of the archive at {@code base} (QIDO-RS, paged). */
+    static long storedInstances(String base) throws IOException {
         long total = 0;
         for (int offset = 0; ; offset += QIDO_PAGE) {
-            JsonArray studies = qido("studies?includefield=00201208&limit=" + QIDO_PAGE + "&offset=" + offset);
+            JsonArray studies = qido(base, "studies?includefield=00201208&limit=" + QIDO_PAGE + "&offset=" + offset);
             for (int k = 0; k < studies.size(); k++) {
                 JsonObject n = studies.getJsonObject(k).getJsonObject("00201208");
                 if (n != null && n.getJsonArray("Value") != null) total += n.getJsonArray("Value").getLong(0);
