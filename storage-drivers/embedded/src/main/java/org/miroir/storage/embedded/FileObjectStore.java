@@ -8,7 +8,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.miroir.storage.Health;
 import org.miroir.storage.digest.Sha256;
@@ -37,10 +34,12 @@ import org.miroir.storage.object.ObjectStore;
 import org.miroir.storage.object.ObjectWriter;
 
 /**
- * Objects as files: {@code <root>/ab/cd/<key>}, where {@code abcd} starts the SHA-256 of the key, so 65,536
- * directories share the load however keys look. A write goes to {@code <root>/.tmp/}, is fsynced, renamed into place
- * (atomic, replacing) and the directory fsynced: after {@code commit()} the object survives a crash or power loss,
- * before it nothing is visible. The digest is kept in a user extended attribute where the file system allows.
+ * Objects as files: {@code <root>/abc/<key>}, where {@code abc} starts the SHA-256 of the key, so 4,096 directories
+ * share the load however keys look (a million objects are 250 a directory; ext4 indexes large directories). The
+ * directories are all made, and made durable, when the store is first opened: a write then costs one fsync of its file
+ * and one of its directory, never more. A write goes to {@code <root>/.tmp/}, is fsynced, renamed into place (atomic,
+ * replacing) and the directory fsynced: after {@code commit()} the object survives a crash or power loss, before it
+ * nothing is visible. The digest is kept in a user extended attribute where the file system allows.
  */
 public final class FileObjectStore implements ObjectStore {
     private static final System.Logger LOG = System.getLogger(FileObjectStore.class.getName());
@@ -48,12 +47,12 @@ public final class FileObjectStore implements ObjectStore {
     private static final String DIGEST_XATTR = "miroir.sha256";
     private static final Duration STALE_TEMP = Duration.ofHours(1);
     private static final int MAX_LIST = 10_000;
-    private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
+    private static final Pattern DIR = Pattern.compile("[0-9a-f]{3}");
+    private static final int DIRS = 4096;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path root;
     private final Path tmp;
-    private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
     private volatile boolean xattrs = true;
 
     private FileObjectStore(Path root) {
@@ -65,8 +64,20 @@ public final class FileObjectStore implements ObjectStore {
     public static FileObjectStore open(Path root) throws IOException {
         Files.createDirectories(root.resolve(TMP));
         FileObjectStore store = new FileObjectStore(root.toAbsolutePath());
+        store.makeDirectories();
         store.removeStaleTemporaries();
         return store;
+    }
+
+    /** Makes the 4,096 directories once, in name order, so the last one tells a store whose layout is complete. */
+    private void makeDirectories() throws IOException {
+        if (Files.isDirectory(root.resolve(dirName(DIRS - 1)))) return;
+        for (int i = 0; i < DIRS; i++) Files.createDirectories(root.resolve(dirName(i)));
+        fsyncDirectory(root);
+    }
+
+    private static String dirName(int i) {
+        return String.format("%03x", i);
     }
 
     /** Spares recent ones: another process may still be writing them. */
@@ -80,8 +91,7 @@ public final class FileObjectStore implements ObjectStore {
 
     Path pathOf(String key) {
         ObjectKeys.requireValid(key);
-        String h = Sha256.of(key.getBytes(StandardCharsets.US_ASCII));
-        return root.resolve(h.substring(0, 2)).resolve(h.substring(2, 4)).resolve(key);
+        return root.resolve(Sha256.of(key.getBytes(StandardCharsets.US_ASCII)).substring(0, 3)).resolve(key);
     }
 
     @Override
@@ -96,8 +106,14 @@ public final class FileObjectStore implements ObjectStore {
     /** Moves a synced temporary file into place durably. */
     void publish(Path temp, Path target) throws IOException {
         Path dir = target.getParent();
-        ensureDirectory(dir);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException e) {
+            // Its directory was removed by hand: made again, durably, then the move.
+            Files.createDirectories(dir);
+            fsyncDirectory(root);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
         fsyncDirectory(dir);
     }
 
@@ -126,21 +142,6 @@ public final class FileObjectStore implements ObjectStore {
         } catch (IOException | UnsupportedOperationException e) {
             return null;
         }
-    }
-
-    /** Creates {@code root/ab/cd} when missing and makes each new directory entry durable. */
-    private void ensureDirectory(Path dir) throws IOException {
-        if (knownDirs.contains(dir)) return;
-        Path parent = dir.getParent();
-        for (Path d : List.of(parent, dir)) {
-            try {
-                Files.createDirectory(d);
-                fsyncDirectory(d.getParent());
-            } catch (FileAlreadyExistsException e) {
-                // made earlier, by us or a concurrent writer that synced it
-            }
-        }
-        knownDirs.add(dir);
     }
 
     private static void fsyncDirectory(Path dir) throws IOException {
@@ -232,56 +233,50 @@ public final class FileObjectStore implements ObjectStore {
         return Files.deleteIfExists(pathOf(key));
     }
 
-    /** Walks {@code ab/cd/key} in name order; the token is the last path returned. */
+    /** Walks {@code abc/key} in name order; the token is the last path returned. */
     @Override
     public ObjectPage list(String pageToken, int limit) throws IOException {
         if (limit < 1 || limit > MAX_LIST) throw new IllegalArgumentException("limit must be in 1.." + MAX_LIST);
-        String[] after = pageToken == null ? new String[] {"", "", ""} : parseToken(pageToken);
+        String[] after = pageToken == null ? new String[] {"", ""} : parseToken(pageToken);
         List<ObjectInfo> out = new ArrayList<>();
-        for (String d1 : sortedNames(root, true)) {
-            if (d1.compareTo(after[0]) < 0) continue;
-            Path l1 = root.resolve(d1);
-            for (String d2 : sortedNames(l1, true)) {
-                boolean sameDir1 = d1.equals(after[0]);
-                if (sameDir1 && d2.compareTo(after[1]) < 0) continue;
-                Path l2 = l1.resolve(d2);
-                for (String name : sortedNames(l2, false)) {
-                    if (sameDir1 && d2.equals(after[1]) && name.compareTo(after[2]) <= 0) continue;
-                    Path p = l2.resolve(name);
-                    BasicFileAttributes a;
-                    try {
-                        a = Files.readAttributes(p, BasicFileAttributes.class);
-                    } catch (NoSuchFileException e) {
-                        continue; // deleted while listing
-                    }
-                    if (out.size() == limit) return new ObjectPage(out, tokenOf(out.get(out.size() - 1)));
-                    out.add(info(name, p, a));
+        for (String d : sortedNames(root, true)) {
+            if (d.compareTo(after[0]) < 0) continue;
+            Path dir = root.resolve(d);
+            for (String name : sortedNames(dir, false)) {
+                if (d.equals(after[0]) && name.compareTo(after[1]) <= 0) continue;
+                Path p = dir.resolve(name);
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue; // deleted while listing
                 }
+                if (out.size() == limit) return new ObjectPage(out, tokenOf(out.get(out.size() - 1)));
+                out.add(info(name, p, a));
             }
         }
         return new ObjectPage(out, null);
     }
 
     private String tokenOf(ObjectInfo last) {
-        Path p = pathOf(last.key());
-        return p.getParent().getParent().getFileName() + "/" + p.getParent().getFileName() + "/" + last.key();
+        return pathOf(last.key()).getParent().getFileName() + "/" + last.key();
     }
 
     private static String[] parseToken(String token) {
         String[] parts = token.split("/", -1);
-        if (parts.length != 3 || !HEX2.matcher(parts[0]).matches() || !HEX2.matcher(parts[1]).matches())
+        if (parts.length != 2 || !DIR.matcher(parts[0]).matches())
             throw new IllegalArgumentException("invalid listing token: " + token);
-        ObjectKeys.requireValid(parts[2]);
+        ObjectKeys.requireValid(parts[1]);
         return parts;
     }
 
-    /** Directory entries in name order: the two-hex-digit directories, or the object files of one. */
+    /** Directory entries in name order: the three-hex-digit directories, or the object files of one. */
     private static List<String> sortedNames(Path dir, boolean directories) throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (directories ? HEX2.matcher(n).matches() && Files.isDirectory(p) : isKey(n)) names.add(n);
+                if (directories ? DIR.matcher(n).matches() && Files.isDirectory(p) : isKey(n)) names.add(n);
             }
         } catch (NoSuchFileException e) {
             return List.of();

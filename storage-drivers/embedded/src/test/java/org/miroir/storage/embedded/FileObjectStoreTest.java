@@ -34,7 +34,11 @@ class FileObjectStoreTest {
         store.put("1.2.3-abc", new ByteArrayInputStream(data), data.length);
         Path file = store.pathOf("1.2.3-abc");
         String h = Sha256.of("1.2.3-abc".getBytes());
-        assertThat(root.relativize(file).toString()).isEqualTo(h.substring(0, 2) + "/" + h.substring(2, 4) + "/1.2.3-abc");
+        assertThat(root.relativize(file).toString()).isEqualTo(h.substring(0, 3) + "/1.2.3-abc");
+        try (Stream<Path> dirs = Files.list(root)) {
+            assertThat(dirs.filter(p -> p.getFileName().toString().matches("[0-9a-f]{3}"))).as("every directory made up front")
+                    .hasSize(4096);
+        }
         assertThat(Files.readAllBytes(file)).isEqualTo(data);
         assertThat(temporaries()).isZero();
         if (userXattrs(root)) assertThat(store.stat("1.2.3-abc").orElseThrow().sha256()).isEqualTo(Sha256.of(data));
