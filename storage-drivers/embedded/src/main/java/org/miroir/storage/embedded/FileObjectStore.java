@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,7 +73,13 @@ public final class FileObjectStore implements ObjectStore {
     /** Makes the 4,096 directories once, in name order, so the last one tells a store whose layout is complete. */
     private void makeDirectories() throws IOException {
         if (Files.isDirectory(root.resolve(dirName(DIRS - 1)))) return;
-        for (int i = 0; i < DIRS; i++) Files.createDirectories(root.resolve(dirName(i)));
+        for (int i = 0; i < DIRS; i++) {
+            try {
+                Files.createDirectory(root.resolve(dirName(i)));
+            } catch (FileAlreadyExistsException e) {
+                // made by an earlier start that stopped half-way
+            }
+        }
         fsyncDirectory(root);
     }
 
