@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * This node's copy of its site's lease, and so its role. Every node of a site runs one: it renews the lease at the
  * witness every quarter of the lease (any node of the holding site may renew: the witness knows sites, not nodes),
  * and it asks for the lease when its site may take it (first start as the active site, the active site's lease
- * expired, or an operator's claim).
+ * expired, or an operator's claim). A renewal never takes the lease: once a node of the site released it, the other
+ * nodes' renewals are refused and they step down too.
  *
  * <p><b>Fencing.</b> The node counts its lease from <em>before</em> it sent the renewal that was granted, and ends it
  * early: {@code duration x (1 - CLOCK_RATE_TOLERANCE) - SAFETY}. The witness counts the same lease from when the
@@ -68,7 +69,17 @@ public final class SiteLease {
 
     /** Whether this node may accept a write now: its site holds the lease and this node's copy of it still runs. */
     public boolean writesAllowed() {
-        return holder != null && holder.equals(site.id()) && nanoClock.getAsLong() < validUntilNanos;
+        return holder != null && holder.equals(site.id()) && nanoClock.getAsLong() < validUntilNanos
+                && !releasedByTheSite();
+    }
+
+    /**
+     * Whether another node of this site released the lease this node still holds a copy of: the site's memory (shared,
+     * its changes pushed to every node) says so before this node's next renewal is refused, and a write acknowledged
+     * in between would miss the hand-over.
+     */
+    private boolean releasedByTheSite() {
+        return memory.steppedDown() && memory.heldEpoch() >= epoch;
     }
 
     /**
@@ -76,7 +87,8 @@ public final class SiteLease {
      * switch until another site takes it (the hand-over ships the last writes before the other site becomes active).
      */
     public boolean shipping() {
-        return writesAllowed() || (holder == null && memory.steppedDown() && memory.heldEpoch() == epoch);
+        return writesAllowed() || ((holder == null || holder.equals(site.id())) && memory.steppedDown()
+                && memory.heldEpoch() == epoch);
     }
 
     /**
@@ -86,6 +98,7 @@ public final class SiteLease {
      */
     public SiteRole role() {
         if (writesAllowed()) return SiteRole.ACTIVE;
+        if (releasedByTheSite()) return SiteRole.PASSIVE;
         if (site.id().equals(holder)) return SiteRole.FENCED;
         if (memory.heldEpoch() > 0 && !memory.steppedDown()) return SiteRole.FENCED;
         return SiteRole.PASSIVE;
@@ -132,9 +145,10 @@ public final class SiteLease {
     private synchronized Future<Void> tick() {
         long sentAt = nanoClock.getAsLong();
         boolean renewing = site.id().equals(holder) && nanoClock.getAsLong() < validUntilNanos + site.lease().toNanos();
-        Future<WitnessClient.Answer> answer = renewing ? witness.acquire(site.id(), epoch, site.lease())
-                : witness.read().compose(a -> mayTake(a.lease()) ? witness.acquire(site.id(), a.lease().epoch(),
-                        site.lease()) : Future.succeededFuture(a));
+        Future<WitnessClient.Answer> answer = renewing
+                ? witness.renew(site.id(), epoch, site.lease())
+                        .compose(a -> a.granted() ? Future.succeededFuture(a) : takeIfAllowed(a.lease()))
+                : witness.read().compose(a -> takeIfAllowed(a.lease()));
         return answer.compose(a -> {
             witnessReachable = true;
             boolean held = a.granted() && site.id().equals(a.lease().holder());
@@ -150,6 +164,11 @@ public final class SiteLease {
             changed();
             return Future.succeededFuture();
         });
+    }
+
+    private Future<WitnessClient.Answer> takeIfAllowed(Lease lease) {
+        return mayTake(lease) ? witness.acquire(site.id(), lease.epoch(), site.lease())
+                : Future.succeededFuture(new WitnessClient.Answer(lease, false));
     }
 
     /** Whether to ask for the lease, given what the witness says now. */

@@ -29,8 +29,12 @@ public final class SiteMemory {
         return "true".equals(section.entries().get("stepped-down"));
     }
 
+    /**
+     * Records a new epoch this site holds the lease under. Renewals under an epoch already recorded change nothing: a
+     * renewal granted just before another node released the lease must not undo the step-down.
+     */
     Future<Void> held(long epoch) {
-        if (epoch == heldEpoch() && !steppedDown()) return Future.succeededFuture();
+        if (epoch <= heldEpoch()) return Future.succeededFuture();
         return section.put("held-epoch", Long.toString(epoch)).compose(v -> section.put("stepped-down", "false"));
     }
 

@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>The holder renews under its epoch; the lease then runs {@code duration} from the moment the request arrived.</li>
- *   <li>A site gets the lease only when nobody holds it or the holder's lease has expired, and always with a new, higher
- *       epoch, written durably ({@link WitnessFile}: fsynced) before the answer.</li>
+ *   <li>A site gets the lease only when nobody holds it or the holder's lease has expired, and only if it asks under the
+ *       current epoch (it decided on the lease as it stands); always with a new, higher epoch, written durably
+ *       ({@link WitnessFile}: fsynced) before the answer.</li>
  *   <li>After a restart the witness cannot know how long the holder's last renewal runs: it treats the lease as renewed
  *       for the longest duration it grants, so it never hands the lease over early.</li>
  * </ul>
@@ -58,19 +59,30 @@ public final class LeaseBook {
     public record Decision(Lease lease, boolean granted) {}
 
     /**
-     * Renews the lease for {@code site} if it holds it under {@code knownEpoch} and it has not expired; otherwise
-     * grants it under a new epoch if nobody holds it or it expired; otherwise refuses.
+     * Renews the lease for {@code site} if it holds it under {@code knownEpoch} and it has not expired; refuses
+     * otherwise, changing nothing. A node that believes its site holds the lease renews, never acquires: after its
+     * site released the lease (a planned switch) or lost it, a renewal that came late must not take it back.
      */
-    public synchronized Decision acquire(String site, long knownEpoch, long durationMillis) throws IOException {
+    public synchronized Decision renew(String site, long knownEpoch, long durationMillis) {
         checkSite(site);
         checkDuration(durationMillis);
         long now = nanoClock.getAsLong();
-        boolean live = holder != null && now < expiresAtNanos;
-        if (live && holder.equals(site) && knownEpoch == epoch) {
-            expiresAtNanos = now + durationMillis * 1_000_000;
-            return new Decision(current(), true);
-        }
-        if (live) return new Decision(current(), false);
+        if (holder == null || now >= expiresAtNanos || !holder.equals(site) || knownEpoch != epoch)
+            return new Decision(current(), false);
+        expiresAtNanos = now + durationMillis * 1_000_000;
+        return new Decision(current(), true);
+    }
+
+    /**
+     * Shares or takes the lease: a site that holds it under {@code knownEpoch} renews it (another node of the holding
+     * site joining); otherwise, if nobody holds it or it expired, and the requester decided on the lease as it stands
+     * ({@code knownEpoch} is the current epoch), it is granted under a new epoch; otherwise refused.
+     */
+    public synchronized Decision acquire(String site, long knownEpoch, long durationMillis) throws IOException {
+        Decision renewed = renew(site, knownEpoch, durationMillis);
+        if (renewed.granted()) return renewed;
+        long now = nanoClock.getAsLong();
+        if ((holder != null && now < expiresAtNanos) || knownEpoch != epoch) return renewed;
         file.save(new WitnessFile.State(epoch + 1, site));
         epoch++;
         holder = site;

@@ -43,6 +43,11 @@ public final class WitnessClient {
                 .put("durationMillis", duration.toMillis()));
     }
 
+    public Future<Answer> renew(String site, long knownEpoch, Duration duration) {
+        return call(HttpMethod.POST, "/v1/lease/renew", new JsonObject().put("site", site).put("epoch", knownEpoch)
+                .put("durationMillis", duration.toMillis()));
+    }
+
     public Future<Answer> release(String site, long knownEpoch) {
         return call(HttpMethod.POST, "/v1/lease/release", new JsonObject().put("site", site).put("epoch", knownEpoch));
     }

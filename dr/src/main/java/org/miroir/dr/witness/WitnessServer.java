@@ -24,8 +24,9 @@ import java.util.concurrent.Callable;
  * The witness over HTTP (HTTPS when given key material):
  * <ul>
  *   <li>{@code GET /v1/lease}: the lease now;</li>
- *   <li>{@code POST /v1/lease} {@code {"site", "epoch", "durationMillis"}}: renew or acquire; 200 with the lease when
- *       the site holds it after the request, 409 with the lease when another site does;</li>
+ *   <li>{@code POST /v1/lease} {@code {"site", "epoch", "durationMillis"}}: acquire (or share, for a node of the
+ *       holding site); 200 with the lease when the site holds it after the request, 409 with the lease otherwise;</li>
+ *   <li>{@code POST /v1/lease/renew}, the same body: renew only, never take (200, or 409);</li>
  *   <li>{@code POST /v1/lease/release} {@code {"site", "epoch"}}: the holder gives it up (200, or 409);</li>
  *   <li>{@code GET /health}, {@code GET /metrics}.</li>
  * </ul>
@@ -60,6 +61,11 @@ public final class WitnessServer {
         router.post("/v1/lease").handler(rc -> {
             JsonObject b = body(rc);
             if (b != null) decide(rc, "acquire", () -> book.acquire(b.getString("site"), number(b, "epoch"),
+                    number(b, "durationMillis")));
+        });
+        router.post("/v1/lease/renew").handler(rc -> {
+            JsonObject b = body(rc);
+            if (b != null) decide(rc, "renew", () -> book.renew(b.getString("site"), number(b, "epoch"),
                     number(b, "durationMillis")));
         });
         router.post("/v1/lease/release").handler(rc -> {

@@ -58,22 +58,31 @@ class SiteLeaseTest {
     }
 
     private SiteLease site(String id, SiteRole initial, int witnessPort) throws Exception {
+        return node(id, initial, witnessPort, memory(id));
+    }
+
+    /** A site's memory, as its nodes share it (its metadata store). */
+    private SiteMemory memory(String id) throws Exception {
         MetadataStore store = StorageDrivers.provider("embedded")
                 .openMetadataStore(StorageConfig.of(Map.of("data-dir", dir.resolve(id).toString())));
         SharedConfig config = new SharedConfig(vertx, store);
-        SiteMemory memory = new SiteMemory(config);
         config.start(Duration.ofHours(1)).await(10, TimeUnit.SECONDS);
+        closing.add(() -> {
+            config.stop().await(10, TimeUnit.SECONDS);
+            store.close();
+        });
+        return new SiteMemory(config);
+    }
+
+    /** One node of a site. */
+    private SiteLease node(String id, SiteRole initial, int witnessPort, SiteMemory memory) throws Exception {
         SiteSettings s = SiteSettings.fromJson(new JsonObject().put("id", id).put("initialRole", initial.name())
                 .put("witness", "http://127.0.0.1:" + witnessPort).put("leaseMillis", LEASE.toMillis())
                 .put("rtoSeconds", 30));
         SiteLease lease = new SiteLease(vertx, s, new WitnessClient(vertx, s.witness(), Duration.ofMillis(400), null),
                 memory, System::nanoTime);
         lease.start().await(10, TimeUnit.SECONDS);
-        closing.add(() -> {
-            lease.stop();
-            config.stop().await(10, TimeUnit.SECONDS);
-            store.close();
-        });
+        closing.add(0, lease::stop);
         return lease;
     }
 
@@ -127,6 +136,34 @@ class SiteLeaseTest {
         assertThat(lyon.epoch()).isEqualTo(2);
         await(() -> paris.epoch() == 2, Duration.ofSeconds(5));
         assertThat(paris.role()).isEqualTo(SiteRole.PASSIVE);
+    }
+
+    @Test
+    void whenOneNodeReleasesTheLeaseTheOtherNodesOfItsSiteStopWritingAndNeverTakeItBack() throws Exception {
+        SiteMemory parisMemory = memory("paris");
+        SiteLease paris1 = node("paris", SiteRole.ACTIVE, witnessPort(), parisMemory);
+        SiteLease paris2 = node("paris", SiteRole.ACTIVE, witnessPort(), parisMemory);
+        SiteLease lyon = site("lyon", SiteRole.PASSIVE, witnessPort());
+        await(() -> paris1.writesAllowed() && paris2.writesAllowed(), Duration.ofSeconds(5));
+        assertThat(paris2.epoch()).isEqualTo(1);
+
+        assertThat(paris1.release().await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(paris2.writesAllowed()).as("the other node, before its next renewal").isFalse();
+        assertThat(paris2.shipping()).as("its last writes still ship").isTrue();
+        // Several renewal periods: paris2's renewals are refused, nobody takes the lease until the mirror claims it.
+        Thread.sleep(LEASE.toMillis() * 2);
+        assertThat(paris2.epoch()).isEqualTo(1);
+        assertThat(paris2.holder()).isNull();
+        assertThat(paris2.role()).isEqualTo(SiteRole.PASSIVE);
+        assertThat(lyon.role()).isEqualTo(SiteRole.PASSIVE);
+
+        lyon.claim().await(10, TimeUnit.SECONDS);
+        await(lyon::writesAllowed, Duration.ofSeconds(5));
+        assertThat(lyon.epoch()).isEqualTo(2);
+        await(() -> paris2.epoch() == 2 && paris1.epoch() == 2, Duration.ofSeconds(5));
+        assertThat(paris1.role()).isEqualTo(SiteRole.PASSIVE);
+        assertThat(paris2.role()).isEqualTo(SiteRole.PASSIVE);
+        assertThat(paris2.shipping()).isFalse();
     }
 
     private int witnessPort() {

@@ -81,12 +81,38 @@ class LeaseBookTest {
     }
 
     @Test
+    void aRenewalNeverTakesTheLeaseBackAfterAReleaseOrAnExpiry() throws Exception {
+        LeaseBook b = book();
+        b.acquire("paris", 0, 10_000);
+        assertThat(b.renew("paris", 1, 10_000).granted()).isTrue();
+        b.release("paris", 1);
+        LeaseBook.Decision late = b.renew("paris", 1, 10_000);
+        assertThat(late.granted()).isFalse();
+        assertThat(late.lease()).isEqualTo(new Lease(1, null, 0));
+
+        b.acquire("lyon", 1, 10_000);
+        advance(10_000);
+        assertThat(b.renew("lyon", 2, 10_000).granted()).as("expired").isFalse();
+        assertThat(b.current()).isEqualTo(new Lease(2, "lyon", 0));
+    }
+
+    @Test
+    void aSiteTakesTheLeaseOnlyUnderTheEpochItSaw() throws Exception {
+        LeaseBook b = book();
+        b.acquire("paris", 0, 10_000);
+        advance(10_000);
+        assertThat(b.acquire("lyon", 0, 10_000).granted()).as("decided on an older lease").isFalse();
+        assertThat(b.acquire("lyon", 1, 10_000).lease()).isEqualTo(new Lease(2, "lyon", 10_000));
+    }
+
+    @Test
     void badRequestsChangeNothing() throws Exception {
         LeaseBook b = book();
         assertThatThrownBy(() -> b.acquire("", 0, 10_000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.acquire("a b", 0, 10_000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.acquire("paris", 0, 999)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.acquire("paris", 0, 60_001)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.renew("a b", 0, 10_000)).isInstanceOf(IllegalArgumentException.class);
         assertThat(b.current()).isEqualTo(new Lease(0, null, 0));
     }
 }
