@@ -18,7 +18,7 @@ import java.security.GeneralSecurityException;
 import java.util.Optional;
 
 /**
- * Encryption at rest for any object driver (ADR 0009): objects are sealed on write in the {@link Envelope} format
+ * Encryption at rest for any object driver (ADR 0010): objects are sealed on write in the {@link Envelope} format
  * under a fresh data key wrapped by the key ring's current key, and opened on read with the key their header names.
  * Callers see plaintext only: sizes and digests of what they wrote, range reads that open only the segments they
  * touch (two reads of the driver: the header, then the segments), tampering as {@link CorruptObjectException}.

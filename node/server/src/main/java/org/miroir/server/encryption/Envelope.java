@@ -14,7 +14,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * Format 1 of an object at rest (ADR 0009): a fixed header, then the plaintext in segments of {@link #SEGMENT} bytes,
+ * Format 1 of an object at rest (ADR 0010): a fixed header, then the plaintext in segments of {@link #SEGMENT} bytes,
  * each sealed on its own with AES-256-GCM under the object's data key, so a range read opens only the segments it
  * touches.
  *
