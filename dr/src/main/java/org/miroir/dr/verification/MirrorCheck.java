@@ -3,6 +3,7 @@ package org.miroir.dr.verification;
 import org.miroir.storage.digest.Sha256;
 import org.miroir.storage.metadata.InstanceRecord;
 import org.miroir.storage.metadata.MetadataStore;
+import org.miroir.storage.object.CorruptObjectException;
 import org.miroir.storage.object.ObjectNotFoundException;
 import org.miroir.storage.object.ObjectStore;
 import org.miroir.storage.query.Page;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The mirror's side of verification: for each instance the active site describes, the mirror's index row and its
- * object's bytes, read whole and digested again (a recorded digest would not see a flipped bit). Blocking.
+ * object's bytes, read whole and digested again (a recorded digest would not see a flipped bit; a store that
+ * authenticates what it reads, as encryption at rest does, refuses a damaged copy outright). Blocking.
  */
 public final class MirrorCheck {
     private final MetadataStore metadata;
@@ -57,6 +59,8 @@ public final class MirrorCheck {
             m = Sha256.measure(in);
         } catch (ObjectNotFoundException gone) {
             return Verdict.MISSING;
+        } catch (CorruptObjectException damaged) {
+            return Verdict.CORRUPT;
         }
         return m.size() == e.size() && m.sha256().equals(e.sha256()) ? Verdict.OK : Verdict.CORRUPT;
     }

@@ -83,7 +83,7 @@ public final class Drill {
         Path work = dir != null ? dir : Files.createTempDirectory("miroir-drill-");
         Path root = Path.of(System.getProperty("miroir.root", "."));
         TwoSites.Options o = new TwoSites.Options(storage, n, Duration.ofSeconds(leaseSeconds),
-                Duration.ofSeconds(rpoSeconds), Duration.ofSeconds(rtoSeconds), Duration.ofSeconds(30), false);
+                Duration.ofSeconds(rpoSeconds), Duration.ofSeconds(rtoSeconds), Duration.ofSeconds(30), false, false);
         Report report;
         try (TwoSites pair = TwoSites.start(root, work, o, TwoSites.environment(System.getProperty("java.class.path")))) {
             report = new Drill(pair, Duration.ofSeconds(ingestSeconds), senders, System.err).run();

@@ -25,10 +25,11 @@ import java.util.function.BooleanSupplier;
 final class TwoSites implements AutoCloseable {
     /**
      * The knobs of a pair: storage, nodes per site, lease and objectives; {@code cuttableLinks}: the links between the
-     * sites and from the active site to the witness go through proxies a test can cut.
+     * sites and from the active site to the witness go through proxies a test can cut; {@code encryptedAtRest}: each
+     * site encrypts its objects with keys of its own ({@link #makeSiteKeys}).
      */
     record Options(String storage, int nodes, Duration lease, Duration rpo, Duration rto, Duration verificationInterval,
-            boolean cuttableLinks) {}
+            boolean cuttableLinks, boolean encryptedAtRest) {}
 
     final Site active;
     final Site mirror;
@@ -103,8 +104,10 @@ final class TwoSites implements AutoCloseable {
                                 .put("keyStore", tls.resolve("node.p12").toString()).put("keyStorePassword", "changeit")
                                 .put("trustStore", tls.resolve("trust.p12").toString()).put("trustStorePassword", "changeit"))
                         .encodePrettily());
-                s.cluster("up", String.valueOf(o.nodes()), "--storage", o.storage(), "--keyspace", s.id + "_" + suffix,
-                        "--site", site.toString());
+                List<String> up = new java.util.ArrayList<>(List.of("up", String.valueOf(o.nodes()), "--storage",
+                        o.storage(), "--keyspace", s.id + "_" + suffix, "--site", site.toString()));
+                if (o.encryptedAtRest()) up.addAll(List.of("--node-config", makeSiteKeys(dir, s.id).toString()));
+                s.cluster(up.get(0), up.subList(1, up.size()).toArray(String[]::new));
             }
             await(() -> paris.all(st -> "ACTIVE".equals(st.getString("role"))), Duration.ofSeconds(60), "paris active");
             await(() -> lyon.all(st -> "PASSIVE".equals(st.getString("role"))), Duration.ofSeconds(60), "lyon passive");
@@ -130,6 +133,22 @@ final class TwoSites implements AutoCloseable {
         run("keytool", "-importcert", "-noprompt", "-alias", "miroir", "-file", cert.toString(), "-keystore",
                 ts.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
         return dir;
+    }
+
+    /**
+     * A key store with one AES-256 key for site {@code site} (as OPERATIONS.md says to make one) and the node
+     * configuration that encrypts the site's objects with it; returns that configuration's file.
+     */
+    static Path makeSiteKeys(Path dir, String site) throws IOException {
+        Path ks = dir.resolve(site + "-keys.p12");
+        if (!Files.exists(ks))
+            run("keytool", "-genseckey", "-alias", site + "-1", "-keyalg", "AES", "-keysize", "256", "-storetype",
+                    "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        Path config = dir.resolve(site + "-encryption.json");
+        Files.writeString(config, new JsonObject().put("storage", new JsonObject().put("encryption", new JsonObject()
+                .put("keyStore", ks.toString()).put("keyStorePassword", "changeit").put("currentKey", site + "-1")
+                .put("readPlaintext", false))).encodePrettily());
+        return config;
     }
 
     private static void run(String... command) {

@@ -51,10 +51,10 @@ import org.miroir.dr.site.SiteSettings;
 import org.miroir.storage.digest.Sha256;
 
 /**
- * Step 5 on a pair of sites (a node each, embedded storage) whose links to each other and from the active site to the
+ * Step 5 on a pair of sites (a node each, embedded storage, objects encrypted at rest with each site's own keys) whose links to each other and from the active site to the
  * witness go through proxies the test cuts: steady ingest replicated within the RPO and the mirror holding the same
  * instances with the same digests; bad shipments refused with nothing applied; a damaged and a lost copy on the mirror
- * found, repaired and verification clean again; the link between the sites cut (no failover, replication resumes);
+ * found (the damage refused by decryption), repaired and verification clean again; the link between the sites cut (no failover, replication resumes);
  * the active site cut from the witness (it fences itself before the mirror takes over: never both accepting writes).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -75,7 +75,7 @@ class DisasterRecoveryTest {
     void start() throws Exception {
         Dcmtk.assumeInstalled();
         pair = TwoSites.start(Roots.repo(), dir, new TwoSites.Options("embedded", 1, LEASE, RPO, Duration.ofSeconds(60),
-                Duration.ofSeconds(3), true), TwoSites.environment(System.getProperty("java.class.path")));
+                Duration.ofSeconds(3), true, true), TwoSites.environment(System.getProperty("java.class.path")));
         paris = pair.active;
         lyon = pair.mirror;
     }
@@ -118,6 +118,21 @@ class DisasterRecoveryTest {
             sent.add(a.sopInstanceUid());
         }
         assertThat(lyon.instancesOf(studies)).isEqualTo(sent).isEqualTo(paris.instancesOf(studies));
+        // Both sites hold ciphertext only: no Part 10 preamble where a DICOM file has one.
+        for (Site s : List.of(paris, lyon)) {
+            try (Stream<Path> files = Files.walk(s.dir.resolve("node1/data/objects"))) {
+                List<Path> objects = files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/.tmp/")).toList();
+                assertThat(objects).hasSizeGreaterThanOrEqualTo(sent.size());
+                for (Path p : objects) {
+                    byte[] head = new byte[132];
+                    try (var in = Files.newInputStream(p)) {
+                        assertThat(in.readNBytes(head, 0, 132)).isEqualTo(132);
+                    }
+                    assertThat(new String(head, 128, 4, java.nio.charset.StandardCharsets.US_ASCII)).as("%s", p)
+                            .isNotEqualTo("DICM");
+                }
+            }
+        }
         // The mirror reads every object back and digests it again: same instances, same bytes.
         JsonObject audit = new JsonObject(paris.post(paris.httpPort(1), "/admin/dr/verify?repair=false", "").body());
         assertThat(audit.getLong("checked")).isEqualTo(sent.size());

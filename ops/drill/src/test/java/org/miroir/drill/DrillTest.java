@@ -28,7 +28,7 @@ class DrillTest {
     void theDrillMeetsItsObjectivesAndFailsBack(String storage, int nodes) throws Exception {
         Dcmtk.assumeInstalled(); // HAProxy and dcmtk come with the same test packages
         TwoSites.Options o = new TwoSites.Options(storage, nodes, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), false);
+                Duration.ofSeconds(60), Duration.ofSeconds(30), false, false);
         Drill.Report report;
         try (TwoSites pair = TwoSites.start(Roots.repo(), dir, o, TwoSites.environment(System.getProperty("java.class.path")))) {
             report = new Drill(pair, Duration.ofSeconds(12), 4, System.out).run();

@@ -1,11 +1,16 @@
 package org.miroir.server.storage;
 
 import io.vertx.core.json.JsonObject;
+import org.miroir.server.encryption.EncryptingObjectStore;
+import org.miroir.server.encryption.EncryptionSettings;
+import org.miroir.server.encryption.KeyRing;
 import org.miroir.storage.StorageConfig;
 import org.miroir.storage.StorageDrivers;
 import org.miroir.storage.metadata.MetadataStore;
 import org.miroir.storage.object.ObjectStore;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,16 +18,28 @@ import java.util.Map;
 /**
  * The node's metadata and object stores, opened by driver name from configuration
  * ({@code storage.metadata.driver}, {@code storage.objects.driver}; default "embedded" under the data directory).
- * The archive sees only the SPI: drivers come from the class path through ServiceLoader.
+ * The archive sees only the SPI: drivers come from the class path through ServiceLoader. With a
+ * {@code storage.encryption} section, every driver's objects are encrypted at rest ({@link EncryptingObjectStore}).
  */
 public record Storage(MetadataStore metadata, ObjectStore objects) implements AutoCloseable {
 
     public static Storage open(JsonObject storageConfig, Path dataDir) {
+        KeyRing keys = null;
+        EncryptionSettings encryption = EncryptionSettings.fromJson(storageConfig.getJsonObject("encryption"),
+                System.getenv());
+        if (encryption != null) {
+            try {
+                keys = KeyRing.load(encryption);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         StorageConfig md = settings(storageConfig.getJsonObject("metadata", new JsonObject()), dataDir);
         StorageConfig obj = settings(storageConfig.getJsonObject("objects", new JsonObject()), dataDir);
         MetadataStore metadata = StorageDrivers.provider(md.get("driver", "embedded")).openMetadataStore(md);
         try {
             ObjectStore objects = StorageDrivers.provider(obj.get("driver", "embedded")).openObjectStore(obj);
+            if (keys != null) objects = new EncryptingObjectStore(objects, keys, encryption.readPlaintext());
             return new Storage(metadata, objects);
         } catch (RuntimeException e) {
             metadata.close();

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * DICOMweb on the node's HTTP router (PS3.18): STOW-RS, QIDO-RS, WADO-RS, WADO-URI and REST deletion under
- * {@value #ROOT} (WADO-URI at {@code /wado}). Handlers run on the event loop; everything that blocks (object
+ * {@value #ROOT} (WADO-URI at {@code /wado}), and a study's de-identified export ({@link DeidentifiedExport}). Handlers run on the event loop; everything that blocks (object
  * reads, ingest, parsing) runs on worker threads, and bodies stream both ways.
  */
 public final class DicomWeb {
@@ -28,6 +28,7 @@ public final class DicomWeb {
         new WadoRs(ctx).mount(router);
         new WadoUri(ctx).mount(router);
         new Deletions(ctx).mount(router);
+        new DeidentifiedExport(ctx).mount(router);
     }
 
     /** The base URL of this service as the client addressed it, for RetrieveURL and BulkDataURI values. */

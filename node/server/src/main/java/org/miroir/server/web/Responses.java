@@ -3,6 +3,7 @@ package org.miroir.server.web;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.miroir.storage.StorageException;
+import org.miroir.storage.object.CorruptObjectException;
 import org.miroir.storage.object.ObjectNotFoundException;
 
 import java.util.concurrent.CompletionException;
@@ -29,6 +30,10 @@ final class Responses {
             status = 500;
             reason = "a stored object is missing";
             LOG.log(System.Logger.Level.ERROR, "index points to a missing object", cause);
+        } else if (cause instanceof CorruptObjectException) {
+            status = 500;
+            reason = "a stored object failed its integrity check";
+            LOG.log(System.Logger.Level.ERROR, "stored object damaged", cause);
         } else if (cause instanceof StorageException) {
             status = 503;
             reason = "storage unavailable: " + cause.getMessage();
