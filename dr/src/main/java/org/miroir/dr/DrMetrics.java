@@ -29,7 +29,8 @@ public final class DrMetrics {
     public final Counter shippedEntries = Counter.build("miroir_dr_shipped_entries_total",
             "Journal entries the mirror acknowledged, by operation.").labelNames("op").create();
     public final Counter shipErrors = Counter.build("miroir_dr_ship_errors_total",
-            "Failed shipments (retried), by reason: unreachable, refused, failed.").labelNames("reason").create();
+            "Failed shipments (retried), by reason: unreachable, refused, invalid, failed, source_missing.")
+            .labelNames("reason").create();
     public final Counter received = Counter.build("miroir_dr_received_total",
             "Shipments this node received as the mirror, by outcome: stored, already, applied, refused, invalid, "
                     + "failed.").labelNames("outcome").create();

@@ -39,7 +39,7 @@ public final class NodeMetrics {
             "Store path stages: parse, object_write, metadata_write.")
             .labelNames("stage").buckets(LATENCY_BUCKETS).register(registry);
     public final Counter instancesStored = Counter.build("miroir_instances_stored_total",
-            "Instances stored, by outcome (stored, duplicate_ignored, overwritten, rejected, failed).")
+            "Instances stored, by outcome (stored, duplicate_ignored, overwritten, rejected, refused, failed).")
             .labelNames("outcome").register(registry);
     public final Histogram httpDuration = Histogram.build("miroir_http_request_duration_seconds",
             "HTTP requests (DICOMweb, admin), by route template, method and status code.")
