@@ -16,7 +16,8 @@ public final class HealthProbe {
     private final Vertx vertx;
     private final NodeMetrics metrics;
     private long timer = -1;
-    private boolean busy;
+    /** Set on the timer's event loop, cleared on whatever thread the round ends. */
+    private volatile boolean busy;
 
     public HealthProbe(NodeContext node) {
         this.node = node;
@@ -29,7 +30,6 @@ public final class HealthProbe {
         timer = vertx.setPeriodic(PERIOD_MILLIS, id -> probe());
     }
 
-    /** On the event loop that started it. */
     private void probe() {
         if (busy) return;
         busy = true;
