@@ -140,6 +140,7 @@ public final class DisasterRecovery {
         metrics.leaseRemaining.set(lease.remaining().toMillis() / 1000.0);
         metrics.witnessReachable.set(lease.witnessReachable() ? 1 : 0);
         metrics.rpo.set(lease.shipping() ? rpo.rpo(Instant.now()).toMillis() / 1000.0 : 0);
+        metrics.lagEntries.set(lease.shipping() ? rpo.pendingEntries() : 0);
         String rto = drills.entries().get("rtoSeconds"), lost = drills.entries().get("lostInstances");
         if (rto != null) metrics.drillRto.set(Double.parseDouble(rto));
         if (lost != null) metrics.drillLost.set(Double.parseDouble(lost));

@@ -19,7 +19,8 @@ public final class DrMetrics {
     public final Gauge rpo = Gauge.build("miroir_dr_rpo_seconds",
             "Measured RPO: age of the oldest journal entry the mirror has not acknowledged (0: none pending).").create();
     public final Gauge lagEntries = Gauge.build("miroir_dr_replication_lag_entries",
-            "Journal entries waiting to be shipped (counted up to one read batch per partition).").create();
+            "Journal entries waiting for the mirror's acknowledgement, on the node that ships them (counted up to one "
+                    + "read batch per partition; 0 when none wait).").create();
     public final Histogram delay = Histogram.build("miroir_dr_replication_delay_seconds",
             "From a change's journal entry to the mirror's acknowledgement.")
             .buckets(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300).create();
@@ -28,7 +29,8 @@ public final class DrMetrics {
     public final Counter shippedEntries = Counter.build("miroir_dr_shipped_entries_total",
             "Journal entries the mirror acknowledged, by operation.").labelNames("op").create();
     public final Counter shipErrors = Counter.build("miroir_dr_ship_errors_total",
-            "Failed shipments (retried), by reason: unreachable, refused, failed.").labelNames("reason").create();
+            "Failed shipments (retried), by reason: unreachable, refused, invalid, failed, source_missing.")
+            .labelNames("reason").create();
     public final Counter received = Counter.build("miroir_dr_received_total",
             "Shipments this node received as the mirror, by outcome: stored, already, applied, refused, invalid, "
                     + "failed.").labelNames("outcome").create();

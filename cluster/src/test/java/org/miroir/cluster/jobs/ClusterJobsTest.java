@@ -95,7 +95,7 @@ class ClusterJobsTest {
     private static double owned(List<CollectorRegistry> registries) {
         double sum = 0;
         for (CollectorRegistry r : registries) {
-            Double v = r.getSampleValue("miroir_cluster_job_owned", new String[] {"job"}, new String[] {"sweeper"});
+            Double v = r.getSampleValue("miroir_cluster_job_owned", new String[] {"cluster_job"}, new String[] {"sweeper"});
             sum += v == null ? 0 : v;
         }
         return sum;

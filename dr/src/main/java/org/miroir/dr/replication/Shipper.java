@@ -120,8 +120,7 @@ public final class Shipper implements ClusterJob {
                     Thread.sleep(200);
                     continue;
                 }
-                rpo.pending(partition, batch.get(0).recordedAt());
-                metrics.lagEntries.set(batch.size());
+                rpo.pending(partition, batch.get(0).recordedAt(), batch.size());
                 String acked = ship(batch, lease.epoch());
                 if (acked != null) await(watermarks.setShipped(partition, acked).toCompletionStage());
                 backoff = Duration.ofSeconds(1);

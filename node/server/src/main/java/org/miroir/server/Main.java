@@ -23,6 +23,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        config.logFormat().install();
         Node node = Node.start(config).toCompletionStage().toCompletableFuture().get();
         System.out.printf("Miroir node %s: DICOM on %s:%d%s, HTTP on %s:%d (health /health/ready, metrics /metrics), "
                         + "HL7 (MLLP) on %s:%d, data in %s%s%n", config.aeTitle(), config.bindAddress(), node.dicomPort(),

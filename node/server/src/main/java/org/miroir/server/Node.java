@@ -18,22 +18,26 @@ import org.miroir.server.config.LiveSettings;
 import org.miroir.server.config.NodeConfig;
 import org.miroir.dr.DisasterRecovery;
 import org.miroir.server.dimse.AssociationMetrics;
+import org.miroir.server.dimse.DimseAccessLog;
 import org.miroir.server.dimse.DimseServices;
+import org.miroir.server.health.HealthProbe;
 import org.miroir.server.hl7.Hl7Receiver;
 import org.miroir.server.hl7.MllpServer;
 import org.miroir.server.http.AdminRoutes;
 import org.miroir.server.http.DrRoutes;
 import org.miroir.server.http.HealthRoutes;
+import org.miroir.server.http.HttpAccessLog;
 import org.miroir.server.http.HttpMetrics;
 import org.miroir.server.replica.ReplicaStore;
+import org.miroir.server.metrics.CertificateExpiry;
 import org.miroir.server.metrics.NodeMetrics;
-import org.miroir.server.storage.EventLoopCheckedObjectStore;
 import org.miroir.server.storage.Storage;
 import org.miroir.server.store.Ingest;
 import org.miroir.server.store.OrphanSweeper;
 import org.miroir.server.web.DicomWeb;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +60,7 @@ public final class Node {
     private final MllpServer hl7;
     private final SharedConfig sharedConfig;
     private final boolean ownsVertx;
+    private final HealthProbe probe;
     private int dicomTlsPort = -1;
 
     private Node(NodeContext context, DicomServer dicom, HttpServer http, MllpServer hl7, SharedConfig sharedConfig,
@@ -66,6 +71,7 @@ public final class Node {
         this.hl7 = hl7;
         this.sharedConfig = sharedConfig;
         this.ownsVertx = ownsVertx;
+        this.probe = new HealthProbe(context);
     }
 
     /** Starts a node on a Vert.x of its own, clustered when the configuration lists members (closed when it stops). */
@@ -84,8 +90,7 @@ public final class Node {
         return vertx.executeBlocking(() -> Storage.open(config.storage(), config.dataDir()), false)
                 .compose(opened -> {
                     NodeMetrics metrics = new NodeMetrics();
-                    Storage storage = new Storage(opened.metadata(),
-                            new EventLoopCheckedObjectStore(opened.objects(), metrics.eventLoopBlockingCalls));
+                    Storage storage = opened.observed(config.storage(), metrics);
                     SharedConfig shared = new SharedConfig(vertx, storage.metadata());
                     AeRegistry registry = new AeRegistry(shared, config.aeRegistry());
                     LiveSettings settings = new LiveSettings(shared, config);
@@ -120,10 +125,12 @@ public final class Node {
         DicomServer dicom = new DicomServer(ctx.vertx(), options)
                 .addApplicationEntity(DimseServices.archiveAE(ctx))
                 .addListener(new AssociationMetrics(ctx.metrics()))
+                .addListener(new DimseAccessLog())
                 .setMaxAssociations(config.maxAssociations());
 
         Router router = Router.router(ctx.vertx());
         router.route().handler(new HttpMetrics(ctx.metrics()));
+        router.route().handler(new HttpAccessLog());
         HealthRoutes.mount(router, ctx);
         AdminRoutes.mount(router, ctx);
         DrRoutes.mount(router, ctx);
@@ -147,6 +154,8 @@ public final class Node {
                 .map(h -> {
                     ctx.jobs().register(new PeriodicJob(ORPHAN_SWEEPER, ctx.vertx(), config.orphanSweepInterval(),
                             () -> AdminRoutes.sweep(ctx), ctx.jobs().runs()));
+                    node.probe.start();
+                    exportCertificateExpiry(config, ctx.metrics());
                     LOG.log(Level.INFO, "Miroir node {0} listening: DICOM {1}:{2,number,#}{3}, HTTP {1}:{4,number,#}, "
                                     + "HL7 {1}:{5,number,#}, data {6}, cluster members {7}, site role {8}",
                             config.aeTitle(), config.bindAddress(), node.dicomPort(),
@@ -156,6 +165,19 @@ public final class Node {
                     return node;
                 })
                 .onFailure(t -> dicom.close().transform(x -> http.close()).transform(x -> hl7.close()));
+    }
+
+    /** The expiry of every TLS key the node loaded: DICOM, HL7 and replication listeners. */
+    private static void exportCertificateExpiry(NodeConfig config, NodeMetrics metrics) {
+        if (config.tls() != null)
+            CertificateExpiry.export(metrics.certificateExpiry, "dicom", config.tls().keyStore(),
+                    config.tls().keyStorePassword(), "PKCS12");
+        if (config.hl7().tls() != null)
+            CertificateExpiry.export(metrics.certificateExpiry, "hl7", Path.of(config.hl7().tls().keyStore()),
+                    config.hl7().tls().password(), config.hl7().tls().type());
+        if (config.site() != null && config.site().tls() != null)
+            CertificateExpiry.export(metrics.certificateExpiry, "replication", Path.of(config.site().tls().keyStore()),
+                    config.site().tls().keyStorePassword(), "PKCS12");
     }
 
     public NodeContext context() { return context; }
@@ -199,6 +221,7 @@ public final class Node {
     }
 
     private Future<Void> release() {
+        probe.stop();
         return context.jobs().stopAll()
                 .transform(ar -> context.dr().stop())
                 .transform(ar -> sharedConfig.stop())

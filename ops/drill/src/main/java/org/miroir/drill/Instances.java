@@ -9,15 +9,15 @@ import java.util.ArrayDeque;
  * Small CT instances, made on demand, a study of 20 at a time, each chunk from a seed of its own so a drill of any
  * length never repeats a UID and never holds more than one study in memory.
  */
-final class Instances {
+public final class Instances {
     /** One instance to send: its UIDs and data set. */
-    record Item(String studyUid, String seriesUid, String sopClassUid, String sopInstanceUid, Attributes dataset) {}
+    public record Item(String studyUid, String seriesUid, String sopClassUid, String sopInstanceUid, Attributes dataset) {}
 
     private final long seed;
     private final ArrayDeque<Item> chunk = new ArrayDeque<>();
     private long chunks;
 
-    Instances(long seed) {
+    public Instances(long seed) {
         this.seed = seed;
     }
 

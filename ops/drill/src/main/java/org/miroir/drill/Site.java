@@ -23,13 +23,13 @@ import java.util.function.Predicate;
  * One site of the pair: its nodes and balancer, run by {@code ops/dev/cluster} in a directory of its own, and the
  * calls a drill makes to them (admin API, QIDO-RS). Every call bounded.
  */
-final class Site {
+public final class Site {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(6);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    final String id;
-    final Path dir;
-    final int nodes;
+    public final String id;
+    public final Path dir;
+    public final int nodes;
     private final Path root;
     private final Map<String, String> processEnv;
     private Map<String, String> env = Map.of();
@@ -65,7 +65,7 @@ final class Site {
         return Integer.parseInt(v.substring(v.lastIndexOf(':') + 1));
     }
 
-    int balancerDicomPort() { return port("MIROIR_LB_DICOM"); }
+    public int balancerDicomPort() { return port("MIROIR_LB_DICOM"); }
 
     /** The replication receivers' ports, from the prepared site's ports (its nodes need not run yet). */
     List<Integer> receiverPorts() throws IOException {
@@ -78,20 +78,20 @@ final class Site {
     int receiverPort(int node) { return port("MIROIR_NODE" + node + "_REPLICATION"); }
 
     /** What node {@code node} logged so far (all its runs). */
-    String log(int node) throws IOException {
+    public String log(int node) throws IOException {
         return java.nio.file.Files.readString(dir.resolve("node" + node + ".log"));
     }
 
-    int balancerHttpPort() { return port("MIROIR_LB_HTTP"); }
+    public int balancerHttpPort() { return port("MIROIR_LB_HTTP"); }
 
-    int balancerHl7Port() { return port("MIROIR_LB_HL7"); }
+    public int balancerHl7Port() { return port("MIROIR_LB_HL7"); }
 
-    int httpPort(int node) { return port("MIROIR_NODE" + node + "_HTTP"); }
+    public int httpPort(int node) { return port("MIROIR_NODE" + node + "_HTTP"); }
 
     URI nodeUrl(int node) { return URI.create("http://127.0.0.1:" + httpPort(node)); }
 
     /** Node {@code node}'s disaster-recovery status, or null when it does not answer. */
-    JsonObject dr(int node) {
+    public JsonObject dr(int node) {
         try {
             HttpResponse<String> r = get(httpPort(node), "/admin/dr");
             return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
@@ -122,13 +122,19 @@ final class Site {
         return out;
     }
 
-    HttpResponse<String> get(int port, String path) throws IOException {
+    public HttpResponse<String> get(int port, String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
     }
 
-    HttpResponse<String> post(int port, String path, String json) throws IOException {
+    public HttpResponse<String> post(int port, String path, String json) throws IOException {
+        return request("POST", port, path, json);
+    }
+
+    /** Any request with a JSON body ({@code json} null: none) to a port of this site. */
+    public HttpResponse<String> request(String method, int port, String path, String json) throws IOException {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+                .header("Content-Type", "application/json").method(method, json == null
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder rq) throws IOException {

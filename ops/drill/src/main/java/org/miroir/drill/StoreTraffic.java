@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * association of its own, one C-STORE at a time, reconnecting after a failure. Every acknowledged instance is recorded
  * with the moment its success arrived: what the site promised to keep.
  */
-final class StoreTraffic implements AutoCloseable {
+public final class StoreTraffic implements AutoCloseable {
     /** An instance the site acknowledged (status 0x0000), and when. */
-    record Ack(String studyUid, String seriesUid, String sopInstanceUid, Instant at) {}
+    public record Ack(String studyUid, String seriesUid, String sopInstanceUid, Instant at) {}
 
     private final Vertx vertx = Vertx.vertx();
     private final DicomClient client = new DicomClient(vertx, new AssociationOptions().setIdleTimeoutMillis(0));
@@ -34,7 +34,7 @@ final class StoreTraffic implements AutoCloseable {
     private final int port;
     private volatile boolean running = true;
 
-    StoreTraffic(int port, int senders, Instances instances) {
+    public StoreTraffic(int port, int senders, Instances instances) {
         this.port = port;
         this.instances = instances;
         for (int s = 0; s < senders; s++) {
@@ -119,12 +119,12 @@ final class StoreTraffic implements AutoCloseable {
 
     DicomClient client() { return client; }
 
-    List<Ack> acks() { return List.copyOf(acks); }
+    public List<Ack> acks() { return List.copyOf(acks); }
 
     long failures() { return failures.get(); }
 
     /** Stops the senders (each finishes or abandons its C-STORE in progress). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         running = false;
         for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(45));
     }

@@ -22,21 +22,22 @@ import java.util.function.BooleanSupplier;
  * here. On Cassandra + Ceph each site has a keyspace and a RADOS namespace of its own, on the same Cassandra and Ceph
  * (a machine has one of each); on the embedded storage each site is one node.
  */
-final class TwoSites implements AutoCloseable {
+public final class TwoSites implements AutoCloseable {
     /**
      * The knobs of a pair: storage, nodes per site, lease and objectives; {@code cuttableLinks}: the links between the
      * sites and from the active site to the witness go through proxies a test can cut; {@code encryptedAtRest}: each
      * site encrypts its objects with keys of its own ({@link #makeSiteKeys}).
      */
-    record Options(String storage, int nodes, Duration lease, Duration rpo, Duration rto, Duration verificationInterval,
-            boolean cuttableLinks, boolean encryptedAtRest) {}
+    public record Options(String storage, int nodes, Duration lease, Duration rpo, Duration rto,
+            Duration verificationInterval, boolean cuttableLinks, boolean encryptedAtRest) {}
 
-    final Site active;
-    final Site mirror;
-    final Options options;
+    public final Site active;
+    public final Site mirror;
+    public final Options options;
     /** The replication's key store ({@code node.p12}) and trust store ({@code trust.p12}), password changeit. */
     Path tls;
     private final ManagedProcess witness;
+    private int witnessPort;
     private final List<CuttableProxy> interSite = new java.util.ArrayList<>();
     private CuttableProxy activeToWitness;
 
@@ -48,12 +49,12 @@ final class TwoSites implements AutoCloseable {
     }
 
     /** Cuts (or restores) every link between the two sites' nodes, in both directions. */
-    void cutLinkBetweenSites(boolean cut) {
+    public void cutLinkBetweenSites(boolean cut) {
         for (CuttableProxy p : interSite) if (cut) p.cut(); else p.restore();
     }
 
     /** Cuts (or restores) the link between the first active site and the witness only. */
-    void cutActiveFromWitness(boolean cut) {
+    public void cutActiveFromWitness(boolean cut) {
         if (cut) activeToWitness.cut(); else activeToWitness.restore();
     }
 
@@ -61,7 +62,7 @@ final class TwoSites implements AutoCloseable {
      * Starts the pair under {@code dir}; {@code env} carries MIROIR_CLASSPATH and, on Cassandra + Ceph, the backends
      * (MIROIR_CASSANDRA, MIROIR_CEPH_CONF, ...).
      */
-    static TwoSites start(Path root, Path dir, Options o, Map<String, String> env) throws IOException {
+    public static TwoSites start(Path root, Path dir, Options o, Map<String, String> env) throws IOException {
         Files.createDirectories(dir);
         Path tls = makeTlsMaterial(dir.resolve("tls"));
         int witnessPort = FreePorts.next();
@@ -74,6 +75,7 @@ final class TwoSites implements AutoCloseable {
         Site lyon = new Site("lyon", dir.resolve("lyon"), o.nodes(), root, env);
         TwoSites pair = new TwoSites(paris, lyon, witness, o);
         pair.tls = tls;
+        pair.witnessPort = witnessPort;
         try {
             paris.cluster("prepare", String.valueOf(o.nodes()));
             lyon.cluster("prepare", String.valueOf(o.nodes()));
@@ -155,7 +157,7 @@ final class TwoSites implements AutoCloseable {
         Processes.run(List.of(command), Map.of(), Duration.ofMinutes(1), true, 1 << 16).assertOk();
     }
 
-    static void await(BooleanSupplier condition, Duration within, String what) {
+    public static void await(BooleanSupplier condition, Duration within, String what) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("timed out waiting for " + what);
@@ -169,7 +171,7 @@ final class TwoSites implements AutoCloseable {
     }
 
     /** The environment the pair's processes need: the node class path and the backends of the storage. */
-    static Map<String, String> environment(String classpath) {
+    public static Map<String, String> environment(String classpath) {
         Map<String, String> env = new HashMap<>();
         env.put("MIROIR_CLASSPATH", classpath);
         env.put("MIROIR_JAVA_OPTS", "-Xmx384m");
@@ -178,6 +180,11 @@ final class TwoSites implements AutoCloseable {
             if (v != null && !v.isBlank()) env.put(k, v);
         }
         return env;
+    }
+
+    /** The witness's HTTP port (its API and /metrics). */
+    public int witnessPort() {
+        return witnessPort;
     }
 
     @Override

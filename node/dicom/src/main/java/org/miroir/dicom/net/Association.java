@@ -156,6 +156,11 @@ public final class Association {
             this.requestedTsuid = requestedTsuid;
             this.onPending = onPending;
         }
+
+        /** The command's Affected or Requested SOP Instance UID; null when it names none (C-FIND, C-MOVE, ...). */
+        String sopInstanceUid() {
+            return command.getString(dimse.sopInstanceTag());
+        }
     }
 
     private Association(Vertx vertx, NetSocket socket, boolean requestor, AssociationOptions options, Owner owner,
@@ -516,7 +521,8 @@ public final class Association {
         for (Invocation inv : invs) {
             if (inv.promise.tryFail(cause)) {
                 for (AssociationListener l : listeners)
-                    l.onDimseCompleted(this, inv.dimse, inv.cuid, -1, System.nanoTime() - inv.start, true);
+                    l.onDimseCompleted(this, inv.dimse, inv.cuid, inv.sopInstanceUid(), -1,
+                            System.nanoTime() - inv.start, true);
             }
         }
         for (Outgoing o : sendQueue) o.sent.tryFail(cause);
@@ -856,7 +862,8 @@ public final class Association {
         int status = rsp.status();
         sendResponse(r, rsp).onComplete(x -> {
             for (AssociationListener l : listeners)
-                l.onDimseCompleted(this, r.dimse(), r.sopClassUid(), status, System.nanoTime() - r.startNanos, false);
+                l.onDimseCompleted(this, r.dimse(), r.sopClassUid(), r.sopInstanceUid(), status,
+                        System.nanoTime() - r.startNanos, false);
             maybeAnswerRelease();
         });
     }
@@ -1146,7 +1153,8 @@ public final class Association {
         sendMessage(inv.pcid, inv.command, inv.data, ts).onFailure(e -> {
             if (outstanding.remove(inv.msgId) != null && inv.promise.tryFail(e)) {
                 for (AssociationListener l : listeners)
-                    l.onDimseCompleted(this, inv.dimse, inv.cuid, -1, System.nanoTime() - inv.start, true);
+                    l.onDimseCompleted(this, inv.dimse, inv.cuid, inv.sopInstanceUid(), -1,
+                            System.nanoTime() - inv.start, true);
             }
         });
     }
@@ -1191,7 +1199,8 @@ public final class Association {
         if (inv.dimse == Dimse.C_GET_RQ && outstanding.values().stream().noneMatch(i -> i.dimse == Dimse.C_GET_RQ))
             getStoreHandler = null;
         for (AssociationListener l : listeners)
-            l.onDimseCompleted(this, inv.dimse, inv.cuid, rsp.status(), System.nanoTime() - inv.start, true);
+            l.onDimseCompleted(this, inv.dimse, inv.cuid, inv.sopInstanceUid(), rsp.status(),
+                    System.nanoTime() - inv.start, true);
         inv.promise.tryComplete(rsp);
         while (!waitingForWindow.isEmpty() && (invokeWindow == 0 || outstanding.size() < invokeWindow)) start(waitingForWindow.poll());
         maybeAnswerRelease();

@@ -25,8 +25,9 @@ public interface AssociationListener {
     /**
      * A DIMSE operation completed: one we served ({@code invoked} false: from request received to final response
      * sent) or one we invoked ({@code invoked} true: from request queued to final response received; status -1 when
-     * the association ended first).
+     * the association ended first). {@code sopInstanceUid} is the command's Affected or Requested SOP Instance UID
+     * (C-STORE, N-CREATE, ...), null when it names none.
      */
-    default void onDimseCompleted(Association as, Dimse request, String sopClassUid, int status, long durationNanos,
-                                  boolean invoked) {}
+    default void onDimseCompleted(Association as, Dimse request, String sopClassUid, String sopInstanceUid, int status,
+                                  long durationNanos, boolean invoked) {}
 }

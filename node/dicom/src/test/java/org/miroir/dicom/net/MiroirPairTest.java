@@ -97,7 +97,8 @@ class MiroirPairTest {
             }
 
             @Override
-            public void onDimseCompleted(Association as, Dimse rq, String cuid, int status, long nanos, boolean invoked) {
+            public void onDimseCompleted(Association as, Dimse rq, String cuid, String iuid, int status, long nanos,
+                    boolean invoked) {
                 events.add(side + " " + rq.displayName() + " " + Integer.toHexString(status));
             }
         };

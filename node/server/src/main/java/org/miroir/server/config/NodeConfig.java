@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.miroir.cluster.ClusterSettings;
 import org.miroir.cluster.config.RemoteAe;
 import org.miroir.dr.site.SiteSettings;
+import org.miroir.server.logging.LogFormat;
 import org.miroir.storage.metadata.DuplicatePolicy;
 
 import java.io.IOException;
@@ -48,13 +49,15 @@ public record NodeConfig(
         Duration drainTimeout,
         Duration configRefresh,
         JsonObject storage,
-        Hl7Config hl7) {
+        Hl7Config hl7,
+        LogFormat logFormat) {
 
     public static final List<String> FLAGS = List.of(
             "--config FILE", "--data-dir DIR", "--ae-title AET", "--bind ADDRESS", "--dicom-port PORT",
             "--dicom-tls-port PORT", "--http-port PORT", "--hl7-port PORT", "--storage DRIVER[+OBJECT_DRIVER]",
             "--cassandra HOST:PORT[,...]", "--cassandra-dc DC", "--keyspace NAME", "--ceph-conf FILE",
-            "--ceph-pool POOL", "--ceph-namespace NS", "--cluster-members HOST:PORT[,...]", "--cluster-port PORT");
+            "--ceph-pool POOL", "--ceph-namespace NS", "--cluster-members HOST:PORT[,...]", "--cluster-port PORT",
+            "--log-format text|json");
 
     public static NodeConfig defaults() {
         return fromJson(new JsonObject());
@@ -99,7 +102,8 @@ public record NodeConfig(
                 Duration.ofMillis(j.getLong("drainTimeoutMillis", 60_000L)),
                 Duration.ofSeconds(j.getLong("configRefreshSeconds", 30L)),
                 j.getJsonObject("storage", new JsonObject()),
-                Hl7Config.fromJson(j.getJsonObject("hl7", new JsonObject())));
+                Hl7Config.fromJson(j.getJsonObject("hl7", new JsonObject())),
+                LogFormat.parse(j.getString("logFormat", "text")));
     }
 
     /** Reads --config first, then lets every other flag override it. Unknown flags are an error. */
@@ -129,6 +133,7 @@ public record NodeConfig(
                 case "--cluster-members" -> section(j, "cluster").put("members",
                         new JsonArray(List.of(value(args, ++i).split(","))));
                 case "--cluster-port" -> section(j, "cluster").put("port", intValue(args, ++i));
+                case "--log-format" -> j.put("logFormat", value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "; flags: " + String.join(", ", FLAGS));
             }
         }

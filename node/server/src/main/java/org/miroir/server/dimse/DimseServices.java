@@ -51,7 +51,9 @@ public final class DimseServices {
                 node.settings()::fuzzyPersonNameMatching), config.aeTitle(), MAX_FIND_MATCHES);
         for (String cuid : QueryRetrieveModel.FIND) ae.addService(cuid, find, QUERY_SYNTAXES);
         RetrieveScp retrieve = new RetrieveScp(node.vertx(), node.storage().metadata(), node.storage().objects(),
-                node.aeRegistry(), new DicomClient(node.vertx(), moveOptions(config)),
+                node.aeRegistry(),
+                // C-MOVE's sub-operations go out on associations of this client: logged like those served.
+                new DicomClient(node.vertx(), moveOptions(config)).addListener(new DimseAccessLog()),
                 config.dataDir().resolve("spool"), node.metrics());
         for (String cuid : QueryRetrieveModel.MOVE) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
         for (String cuid : QueryRetrieveModel.GET) ae.addService(cuid, retrieve, QUERY_SYNTAXES);

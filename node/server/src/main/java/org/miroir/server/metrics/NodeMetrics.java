@@ -28,8 +28,9 @@ public final class NodeMetrics {
             "DICOM associations rejected or aborted before acceptance, by reason.")
             .labelNames("reason").register(registry);
     public final Histogram dimseDuration = Histogram.build("miroir_dimse_duration_seconds",
-            "DIMSE operations served, by operation and final status class.")
-            .labelNames("operation", "status").buckets(LATENCY_BUCKETS).register(registry);
+            "DIMSE operations served, by operation, SOP class group (image, query_retrieve, ...) and final status "
+                    + "class.")
+            .labelNames("operation", "sop_class", "status").buckets(LATENCY_BUCKETS).register(registry);
     public final Counter bytesReceived = Counter.build("miroir_stored_bytes_total",
             "Bytes of DICOM objects stored.").register(registry);
     public final Counter bytesSent = Counter.build("miroir_retrieved_bytes_total",
@@ -38,7 +39,7 @@ public final class NodeMetrics {
             "Store path stages: parse, object_write, metadata_write.")
             .labelNames("stage").buckets(LATENCY_BUCKETS).register(registry);
     public final Counter instancesStored = Counter.build("miroir_instances_stored_total",
-            "Instances stored, by outcome (stored, duplicate_ignored, overwritten, rejected, failed).")
+            "Instances stored, by outcome (stored, duplicate_ignored, overwritten, rejected, refused, failed).")
             .labelNames("outcome").register(registry);
     public final Histogram httpDuration = Histogram.build("miroir_http_request_duration_seconds",
             "HTTP requests (DICOMweb, admin), by route template, method and status code.")
@@ -47,6 +48,23 @@ public final class NodeMetrics {
     public final Counter eventLoopBlockingCalls = Counter.build("miroir_event_loop_blocking_calls_total",
             "Object store calls made on an event loop thread, by call: a bug (each stalls that loop), never expected.")
             .labelNames("call").register(registry);
+
+    public final Histogram storageCalls = Histogram.build("miroir_storage_call_duration_seconds",
+            "Calls to the storage drivers, by store (metadata, objects), driver and call.")
+            .labelNames("store", "driver", "call").buckets(LATENCY_BUCKETS).register(registry);
+    public final Counter storageErrors = Counter.build("miroir_storage_call_errors_total",
+            "Storage driver calls that failed, by store, driver, call and error (unavailable, invalid, not_found, "
+                    + "digest_mismatch, io, other).")
+            .labelNames("store", "driver", "call", "error").register(registry);
+    public final ObjectStoreCapacity capacity = new ObjectStoreCapacity().register(registry);
+
+    public final Gauge ready = Gauge.build("miroir_node_ready",
+            "1 when the node takes traffic (not draining, metadata and object stores reachable), else 0.")
+            .register(registry);
+    public final Gauge certificateExpiry = Gauge.build("miroir_tls_certificate_expiry_timestamp_seconds",
+            "When the earliest certificate of a configured TLS key store expires (Unix time), by listener: dicom, "
+                    + "hl7, replication.")
+            .labelNames("listener").register(registry);
 
     public final Counter orphanSweeps = Counter.build("miroir_orphan_sweeps_total",
             "Completed sweeps for objects that no index row points to.").register(registry);

@@ -3,6 +3,7 @@ package org.miroir.server.storage;
 import io.prometheus.client.Counter;
 import io.vertx.core.Context;
 import org.miroir.storage.Health;
+import org.miroir.storage.object.Capacity;
 import org.miroir.storage.object.ObjectPage;
 import org.miroir.storage.object.ObjectStore;
 import org.miroir.storage.object.ObjectInfo;
@@ -81,6 +82,12 @@ public final class EventLoopCheckedObjectStore implements ObjectStore {
     public Health health() {
         check("health");
         return delegate.health();
+    }
+
+    @Override
+    public Optional<Capacity> capacity() throws IOException {
+        check("capacity");
+        return delegate.capacity();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import org.miroir.server.encryption.EncryptingObjectStore;
 import org.miroir.server.encryption.EncryptionSettings;
 import org.miroir.server.encryption.KeyRing;
+import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.storage.StorageConfig;
 import org.miroir.storage.StorageDrivers;
 import org.miroir.storage.metadata.MetadataStore;
@@ -36,15 +37,31 @@ public record Storage(MetadataStore metadata, ObjectStore objects) implements Au
         }
         StorageConfig md = settings(storageConfig.getJsonObject("metadata", new JsonObject()), dataDir);
         StorageConfig obj = settings(storageConfig.getJsonObject("objects", new JsonObject()), dataDir);
-        MetadataStore metadata = StorageDrivers.provider(md.get("driver", "embedded")).openMetadataStore(md);
+        MetadataStore metadata = StorageDrivers.provider(driver(storageConfig, "metadata")).openMetadataStore(md);
         try {
-            ObjectStore objects = StorageDrivers.provider(obj.get("driver", "embedded")).openObjectStore(obj);
+            ObjectStore objects = StorageDrivers.provider(driver(storageConfig, "objects")).openObjectStore(obj);
             if (keys != null) objects = new EncryptingObjectStore(objects, keys, encryption.readPlaintext());
             return new Storage(metadata, objects);
         } catch (RuntimeException e) {
             metadata.close();
             throw e;
         }
+    }
+
+    /** The driver of {@code store} ("metadata" or "objects") in the storage configuration. */
+    private static String driver(JsonObject storageConfig, String store) {
+        return storageConfig.getJsonObject(store, new JsonObject()).getString("driver", "embedded");
+    }
+
+    /**
+     * These stores as the node's services use them: every driver call timed and its failures counted (labelled with
+     * the drivers of {@code storageConfig}), and object store calls made on an event loop reported.
+     */
+    public Storage observed(JsonObject storageConfig, NodeMetrics m) {
+        CallMeter md = new CallMeter("metadata", driver(storageConfig, "metadata"), m.storageCalls, m.storageErrors);
+        CallMeter obj = new CallMeter("objects", driver(storageConfig, "objects"), m.storageCalls, m.storageErrors);
+        return new Storage(new MeteredMetadataStore(metadata, md),
+                new EventLoopCheckedObjectStore(new MeteredObjectStore(objects, obj), m.eventLoopBlockingCalls));
     }
 
     private static StorageConfig settings(JsonObject json, Path dataDir) {

@@ -12,6 +12,7 @@ import org.miroir.dicom.io.DicomInputStream;
 import org.miroir.dicom.io.ReadLimits;
 import org.miroir.dicom.net.dimse.Status;
 import org.miroir.server.NodeContext;
+import org.miroir.server.logging.AccessLog;
 import org.miroir.server.store.Ingest;
 import org.miroir.server.store.ReadStreamInputStream;
 import org.miroir.server.web.json.DicomJsonWriter;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -226,9 +228,15 @@ final class StowRs {
         List<String> reasons = new ArrayList<>();
         String storedStudy = study;
         boolean oneStudy = true;
+        String remote = String.valueOf(rc.request().remoteAddress());
         for (int i = 0; i < results.size(); i++) {
             Ingest.Result r = results.get(i);
             Status s = r.status();
+            AccessLog.entry("stow").with("remote", remote).with("sopClassUid", r.sopClassUid())
+                    .with("sopInstanceUid", r.sopInstanceUid())
+                    .with("studyUid", r.record() == null ? null : r.record().studyInstanceUid())
+                    .with("status", String.format("%04X", s.code()))
+                    .with("outcome", s.category().name().toLowerCase(Locale.ROOT)).log();
             boolean ok = s.isSuccess() || s.category() == Status.Category.WARNING;
             if (ok && r.record() != null) {
                 if (referenced == null) referenced = response.newSequence(Tag.ReferencedSOPSequence, results.size());

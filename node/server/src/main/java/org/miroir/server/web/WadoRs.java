@@ -12,6 +12,7 @@ import org.miroir.dicom.data.Fragments;
 import org.miroir.dicom.data.Sequence;
 import org.miroir.dicom.data.Tag;
 import org.miroir.server.NodeContext;
+import org.miroir.server.logging.AccessLog;
 import org.miroir.server.store.HeaderCodec;
 import org.miroir.server.web.json.DicomJsonWriter;
 import org.miroir.storage.metadata.InstanceRecord;
@@ -68,18 +69,22 @@ final class WadoRs {
                             + "; Miroir does not transcode (ask for transfer-syntax=* or leave it out)");
             }
             MultipartResponse mp = new MultipartResponse(rc.response(), MediaType.DICOM);
-            return sendInstances(mp, records, 0).compose(v -> mp.end());
+            return sendInstances(mp, records, 0, String.valueOf(rc.request().remoteAddress())).compose(v -> mp.end());
         }).onFailure(t -> Responses.fail(rc, t));
     }
 
-    private Future<Void> sendInstances(MultipartResponse mp, List<InstanceRecord> records, int i) {
+    /** Sends the instances from {@code i} on, each with a line in the access log. */
+    private Future<Void> sendInstances(MultipartResponse mp, List<InstanceRecord> records, int i, String remote) {
         if (i == records.size()) return Future.succeededFuture();
         InstanceRecord r = records.get(i);
         return mp.startPart(MediaType.DICOM + "; transfer-syntax=" + r.transferSyntaxUid(), r.size(), null)
                 .compose(v -> Pump.copy(vertx, () -> objects.get(r.objectKey()), mp.response()))
                 .compose(n -> {
                     ctx.metrics().bytesSent.inc(n);
-                    return sendInstances(mp, records, i + 1);
+                    AccessLog.entry("wado").with("remote", remote).with("studyUid", r.studyInstanceUid())
+                            .with("seriesUid", r.seriesInstanceUid()).with("sopInstanceUid", r.sopInstanceUid())
+                            .with("bytes", n).log();
+                    return sendInstances(mp, records, i + 1, remote);
                 });
     }
 

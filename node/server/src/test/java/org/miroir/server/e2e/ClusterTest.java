@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
     private static final int NODES = 3;
-    private static final String SWEEPER = "job=\"orphan-sweeper\"";
+    private static final String SWEEPER = "cluster_job=\"orphan-sweeper\"";
 
     @TempDir
     static Path tmp;

@@ -50,6 +50,14 @@ public interface ObjectStore extends AutoCloseable {
     /** Whether objects can be read and written now. Never throws. */
     Health health();
 
+    /**
+     * The storage's size, use and free space, when the backend tells them (what a driver means by each is in its
+     * README); empty when it does not. A few calls to the backend at most: callers ask every few seconds.
+     */
+    default Optional<Capacity> capacity() throws IOException {
+        return Optional.empty();
+    }
+
     @Override
     void close() throws IOException;
 }

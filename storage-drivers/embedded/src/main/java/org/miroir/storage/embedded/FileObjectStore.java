@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.miroir.storage.Health;
 import org.miroir.storage.digest.Sha256;
+import org.miroir.storage.object.Capacity;
 import org.miroir.storage.object.ObjectInfo;
 import org.miroir.storage.object.ObjectKeys;
 import org.miroir.storage.object.ObjectNotFoundException;
@@ -310,6 +312,15 @@ public final class FileObjectStore implements ObjectStore {
         } catch (IOException | RuntimeException e) {
             return Health.down("object store unusable: " + e.getMessage());
         }
+    }
+
+    /** The file system under the objects: its size, its space in use (by any file) and what is usable here. */
+    @Override
+    public Optional<Capacity> capacity() throws IOException {
+        FileStore fs = Files.getFileStore(root);
+        long size = fs.getTotalSpace();
+        return Optional.of(new Capacity(size, Math.max(0, size - fs.getUnallocatedSpace()),
+                Math.min(size, fs.getUsableSpace())));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.miroir.storage.Health;
+import org.miroir.storage.object.Capacity;
 import org.miroir.storage.object.ObjectInfo;
 import org.miroir.storage.object.ObjectKeys;
 import org.miroir.storage.object.ObjectNotFoundException;
@@ -350,6 +351,15 @@ public final class RadosObjectStore implements ObjectStore {
             return Health.down("Ceph " + pool.description() + " does not answer within "
                     + settings.healthTimeout().toSeconds() + " s: " + e.getMessage());
         }
+    }
+
+    /**
+     * The pool's bytes (all its namespaces, before replication), and the cluster's raw size and free space (what the
+     * OSDs hold, replicas included): asked on the connection with the short health timeout.
+     */
+    @Override
+    public Optional<Capacity> capacity() throws IOException {
+        return Optional.of(healthPool.capacity());
     }
 
     @Override

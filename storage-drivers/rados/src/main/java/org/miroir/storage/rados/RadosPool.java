@@ -6,6 +6,8 @@ import com.ceph.rados.IoCTX;
 import com.ceph.rados.Rados;
 import com.ceph.rados.RadosBase;
 import com.ceph.rados.exceptions.RadosException;
+import com.ceph.rados.jna.RadosClusterInfo;
+import com.ceph.rados.jna.RadosPoolInfo;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.miroir.storage.StorageException;
+import org.miroir.storage.object.Capacity;
 
 /**
  * One connection to a pool (in a namespace): the librados calls the store makes, each blocking on the caller's
@@ -82,6 +85,20 @@ final class RadosPool implements AutoCloseable {
         try {
             if (closed) throw new IOException("the Ceph object store is closed (" + what + ")");
             return nativeCall.getAsInt();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The pool's stored bytes and the cluster's raw size and free space (librados counts those in KiB). */
+    Capacity capacity() throws IOException {
+        lock.readLock().lock();
+        try {
+            if (closed) throw new IOException("the Ceph object store is closed (capacity)");
+            RadosClusterInfo cluster = rados.clusterStat();
+            RadosPoolInfo pool = ioctx.poolStat();
+            long size = cluster.kb << 10;
+            return new Capacity(size, pool.num_bytes, Math.min(size, cluster.kb_avail << 10));
         } finally {
             lock.readLock().unlock();
         }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.miroir.storage.digest.Sha256;
+import org.miroir.storage.object.Capacity;
 import org.miroir.storage.object.ObjectInfo;
 import org.miroir.storage.object.ObjectNotFoundException;
 import org.miroir.storage.object.ObjectPage;
@@ -276,6 +278,21 @@ public abstract class ObjectStoreContract {
     @Test
     void reportsHealth() {
         assertThat(store.health().up()).isTrue();
+    }
+
+    /** Whether the driver's backend tells its size and free space ({@link ObjectStore#capacity()} not empty). */
+    protected boolean tellsCapacity() {
+        return true;
+    }
+
+    @Test
+    void reportsConsistentCapacity() throws IOException {
+        Optional<Capacity> c = store.capacity();
+        assertThat(c.isPresent()).as("capacity told").isEqualTo(tellsCapacity());
+        if (c.isEmpty()) return;
+        assertThat(c.get().sizeBytes()).isPositive();
+        assertThat(c.get().usedBytes()).isLessThanOrEqualTo(c.get().sizeBytes());
+        assertThat(c.get().availableBytes()).isLessThanOrEqualTo(c.get().sizeBytes());
     }
 
 }

@@ -89,7 +89,8 @@ class QueryRetrieveScpInteropTest {
         server = new DicomServer(vertx, new AssociationOptions()).addApplicationEntity(ae)
                 .addListener(new AssociationListener() {
                     @Override
-                    public void onDimseCompleted(Association as, Dimse request, String cuid, int status, long nanos, boolean invoked) {
+                    public void onDimseCompleted(Association as, Dimse request, String cuid, String iuid, int status,
+                            long nanos, boolean invoked) {
                         if (!invoked) completed.add(new int[] {request.commandField(), status});
                     }
                 });
