@@ -24,7 +24,7 @@ class NodeConfigTest {
         assertThat(c.dicomPort()).isEqualTo(11112);
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.hl7Port()).isEqualTo(2575);
-        assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(c.dataDir()).isEqualTo(Path.of("data"));
         assertThat(c.dataDir().toAbsolutePath()).isEqualTo(Path.of("").toAbsolutePath().resolve("data"));
         assertThat(c.allowedCallingAETitles()).as("any calling AE").isNull();
