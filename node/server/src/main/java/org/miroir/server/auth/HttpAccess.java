@@ -133,12 +133,24 @@ public final class HttpAccess implements io.vertx.core.Handler<RoutingContext> {
         return path.substring(prefix.length(), end < 0 ? path.length() : end);
     }
 
+    /**
+     * A refused request's body is not read (a client without the right has no business sending megabytes): the
+     * connection closes after the answer, so no unread body is taken for the next request on it.
+     */
+    private static void refuseBody(RoutingContext rc) {
+        String length = rc.request().getHeader("Content-Length");
+        boolean body = length != null ? !length.strip().equals("0") : rc.request().getHeader("Transfer-Encoding") != null;
+        if (body && !rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2)
+            rc.response().putHeader("Connection", "close"); // HTTP/2 forbids the header; its streams end alone
+    }
+
     private void unauthorized(RoutingContext rc, String error, String reason) {
         String challenge = "Bearer realm=\"miroir\"" + (error == null ? "" : ", error=\"" + error + "\"");
         audit.record(AuditEvents.login(new Actor("unknown", null, rc.request().remoteAddress() == null ? null
                 : rc.request().remoteAddress().hostAddress()), audit.node(), reason));
         LOG.log(Level.INFO, "HTTP {0} {1} from {2}: 401 ({3})", rc.request().method(), rc.normalizedPath(),
                 rc.request().remoteAddress(), reason);
+        refuseBody(rc);
         rc.response().setStatusCode(401).putHeader("WWW-Authenticate", challenge)
                 .putHeader("Content-Type", "application/json").end(new JsonObject().put("error", reason).encode());
     }
@@ -148,6 +160,7 @@ public final class HttpAccess implements io.vertx.core.Handler<RoutingContext> {
                 rc.request().method() + " " + rc.normalizedPath(), reason, AuditMessage.MINOR_FAILURE));
         LOG.log(Level.INFO, "HTTP {0} {1} by {2}: 403 ({3})", rc.request().method(), rc.normalizedPath(),
                 user(rc).subject(), reason);
+        refuseBody(rc);
         rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", reason).encode());
     }
