@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Who may do what over DICOM, from the cluster-wide AE registry: with {@code checkCallingHosts} a calling AE must be
@@ -122,28 +123,29 @@ public final class DicomAccess {
                 return permitted(rq.association(), p) ? h.onCFind(rq, keys) : Future.succeededFuture(refuse(rq));
             }
 
+            /** The operation when permitted, else its refusal (C-MOVE, C-GET, N-CREATE, N-SET answer a response). */
+            private Future<DimseResponse> orRefuse(DimseRequest rq, Supplier<Future<DimseResponse>> op) {
+                return permitted(rq.association(), p) ? op.get() : Future.succeededFuture(DimseResponse.of(refuse(rq)));
+            }
+
             @Override
             public Future<DimseResponse> onCMove(DimseRequest rq, Attributes keys) {
-                return permitted(rq.association(), p) ? h.onCMove(rq, keys)
-                        : Future.succeededFuture(DimseResponse.of(refuse(rq)));
+                return orRefuse(rq, () -> h.onCMove(rq, keys));
             }
 
             @Override
             public Future<DimseResponse> onCGet(DimseRequest rq, Attributes keys) {
-                return permitted(rq.association(), p) ? h.onCGet(rq, keys)
-                        : Future.succeededFuture(DimseResponse.of(refuse(rq)));
+                return orRefuse(rq, () -> h.onCGet(rq, keys));
             }
 
             @Override
             public Future<DimseResponse> onNCreate(DimseRequest rq, Attributes attributes) {
-                return permitted(rq.association(), p) ? h.onNCreate(rq, attributes)
-                        : Future.succeededFuture(DimseResponse.of(refuse(rq)));
+                return orRefuse(rq, () -> h.onNCreate(rq, attributes));
             }
 
             @Override
             public Future<DimseResponse> onNSet(DimseRequest rq, Attributes modifications) {
-                return permitted(rq.association(), p) ? h.onNSet(rq, modifications)
-                        : Future.succeededFuture(DimseResponse.of(refuse(rq)));
+                return orRefuse(rq, () -> h.onNSet(rq, modifications));
             }
         };
     }

@@ -33,11 +33,27 @@ public final class HttpAudit implements io.vertx.core.Handler<RoutingContext> {
         this.audit = audit;
     }
 
+    private static final String DELETED = HttpAudit.class.getName() + ".deleted";
+
     @Override
     public void handle(RoutingContext rc) {
         String path = rc.normalizedPath();
-        if (path.startsWith(ROOT + "/") || path.equals("/wado") || path.startsWith("/admin"))
-            rc.addEndHandler(ar -> audit(rc, path, rc.response().getStatusCode()));
+        if (!path.startsWith(ROOT + "/") && !path.equals("/wado") && !path.startsWith("/admin")) {
+            rc.next();
+            return;
+        }
+        rc.addEndHandler(ar -> audit(rc, path, rc.response().getStatusCode()));
+        String[] seg = path.split("/");
+        if (rc.request().method() == HttpMethod.DELETE && seg.length > 3 && seg[2].equals("studies")) {
+            // The study's patient, read before the deletion removes it from the index.
+            rc.request().pause();
+            StudyLookup.describe(metadata, seg[3], Map.of()).whenComplete((s, t) -> rc.vertx().runOnContext(v -> {
+                rc.put(DELETED, s);
+                rc.request().resume();
+                rc.next();
+            }));
+            return;
+        }
         rc.next();
     }
 
@@ -58,9 +74,9 @@ public final class HttpAudit implements io.vertx.core.Handler<RoutingContext> {
         if (method == HttpMethod.POST) {
             stored(rc, user, outcome, failure);
         } else if (method == HttpMethod.DELETE) {
-            Map<String, List<String>> what = seg.length > 7 ? Map.of("instance", List.of(seg[7])) : Map.of();
-            StudyLookup.describe(metadata, seg[3], Map.of()).thenAccept(s -> audit.record(AuditEvents.deleted(user,
-                    audit.node(), List.of(s), outcome, deletionDescription(seg, status))));
+            StudyRef study = rc.get(DELETED);
+            if (study == null) study = new StudyRef(seg.length > 3 ? seg[3] : path, null, null, null, Map.of());
+            audit.record(AuditEvents.deleted(user, audit.node(), List.of(study), outcome, deletionDescription(seg, status)));
         } else if (isSearch(seg)) {
             audit.record(AuditEvents.query(user, audit.node(), UID.StudyRootQueryRetrieveInformationModelFind,
                     rc.request().uri().getBytes(StandardCharsets.UTF_8), null, outcome, failure));

@@ -178,6 +178,13 @@ class AuditTrailTest {
                 .contains(study).contains(data.patients().get(0).patientId())
                 .contains(data.instances().get(0).sopInstanceUid()).contains(data.instances().get(1).sopInstanceUid());
 
+        assertThat(only(events, "110110").xml()).as("the HL7 sender's patient").contains("AUD-P1").contains("Audit^Anna")
+                .as("its control ID, base64 as every detail").contains(java.util.Base64.getEncoder()
+                        .encodeToString("AUD1".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(only(events, "110105").xml()).as("the deleted study and its patient, read before the deletion")
+                .contains(study).contains(data.patients().get(0).patientId());
+        assertThat(only(events, "110112").xml()).contains("1.2.840.10008.5.1.4.1.2.2.1");
+
         // The repository goes away: three more associations are audited into the spool, on disk.
         receiver.stop();
         for (int i = 0; i < 3; i++) dcmtk(true, "echoscu", "-aec", "MIROIR");
@@ -187,6 +194,11 @@ class AuditTrailTest {
         List<String> after = receiver.await(total + 3, ARRIVAL);
         assertThat(after).hasSize(total + 3);
         for (String frame : after.subList(total, total + 3)) assertThat(parse(frame).id()).isEqualTo("110114");
+    }
+
+    /** The first event with this EventID. */
+    private static Event only(List<Event> events, String id) {
+        return events.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
     }
 
     /** Frames in the spool beyond its delivered mark, once there are {@code n} of them (or after a minute). */
