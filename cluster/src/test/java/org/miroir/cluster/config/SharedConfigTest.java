@@ -3,6 +3,7 @@ package org.miroir.cluster.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,5 +101,15 @@ class SharedConfigTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(RemoteAe.fromJson("AE", new JsonObject().put("host", "h").put("port", 104)))
                 .isEqualTo(new RemoteAe("AE", "h", 104));
+        assertThatThrownBy(() -> RemoteAe.fromJson("AE", new JsonObject().put("host", "h").put("port", 104)
+                .put("permissions", new JsonArray().add("delete")))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RemoteAe.fromJson("AE", new JsonObject().put("host", "h").put("port", 104)
+                .put("permissions", "store"))).isInstanceOf(IllegalArgumentException.class);
+        RemoteAe storeOnly = RemoteAe.fromJson("AE", new JsonObject().put("host", "h").put("port", 104)
+                .put("permissions", new JsonArray().add("store")));
+        assertThat(storeOnly.permissions()).containsExactly(AePermission.STORE);
+        assertThat(RemoteAe.fromJson("AE", storeOnly.toJson())).isEqualTo(storeOnly);
+        assertThat(RemoteAe.fromJson("AE", new JsonObject().put("host", "h").put("port", 104)
+                .put("permissions", new JsonArray())).permissions()).isEmpty();
     }
 }

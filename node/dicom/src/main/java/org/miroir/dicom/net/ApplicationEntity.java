@@ -20,6 +20,17 @@ public final class ApplicationEntity {
     private final List<TransferCapability> transferCapabilities = new CopyOnWriteArrayList<>();
     private final Map<String, DimseHandler> handlers = new ConcurrentHashMap<>();
     private volatile UserIdentityNegotiator userIdentityNegotiator;
+    private volatile CallerCheck callerCheck;
+
+    /**
+     * A decision on the calling AE title and host together (e.g. an AE registered with the host it must call from),
+     * taken after the title and host lists; runs on the event loop.
+     */
+    @FunctionalInterface
+    public interface CallerCheck {
+        /** The rejection for this caller, or null to go on with the association. */
+        org.miroir.dicom.net.pdu.AAssociateRJ check(String callingAETitle, String remoteHost);
+    }
 
     public ApplicationEntity(String aeTitle) {
         if (aeTitle == null || aeTitle.isBlank() || aeTitle.length() > 16 || aeTitle.contains("\\"))
@@ -53,6 +64,14 @@ public final class ApplicationEntity {
     public boolean isAcceptedHost(String hostAddress) {
         Set<String> s = acceptedHosts;
         return s == null || s.contains(hostAddress);
+    }
+
+    public CallerCheck getCallerCheck() { return callerCheck; }
+
+    /** Null (the default): no check beyond the title and host lists. */
+    public ApplicationEntity setCallerCheck(CallerCheck check) {
+        this.callerCheck = check;
+        return this;
     }
 
     public ApplicationEntity addTransferCapability(TransferCapability tc) {

@@ -27,7 +27,8 @@ final class Negotiation {
         if (!UID.DICOMApplicationContext.equals(rq.applicationContext())) return AAssociateRJ.applicationContextNotSupported();
         if (!ae.isAcceptedCallingAETitle(rq.callingAETitle())) return AAssociateRJ.callingAETitleNotRecognized();
         if (!ae.isAcceptedHost(remoteHost)) return AAssociateRJ.noReasonGiven();
-        return null;
+        ApplicationEntity.CallerCheck caller = ae.getCallerCheck();
+        return caller == null ? null : caller.check(rq.callingAETitle(), remoteHost);
     }
 
     /**

@@ -84,5 +84,9 @@ class NegotiationTest {
         assertThat(Negotiation.check(ae, badContext, "10.0.0.1")).isEqualTo(new AAssociateRJ(1, 1, 2));
         AAssociateRQ badVersion = new AAssociateRQ(2, "SCP", "GOOD", UID.DICOMApplicationContext, r.presentationContexts(), r.userInformation());
         assertThat(Negotiation.check(ae, badVersion, "10.0.0.1")).isEqualTo(new AAssociateRJ(1, 2, 2));
+        ae.setCallerCheck((aet, host) -> aet.equals("GOOD") && host.equals("10.0.0.1") ? AAssociateRJ.localLimitExceeded() : null);
+        assertThat(Negotiation.check(ae, good, "10.0.0.1")).isEqualTo(AAssociateRJ.localLimitExceeded());
+        assertThat(Negotiation.check(ae, r, "10.0.0.1")).as("the lists decide first")
+                .isEqualTo(AAssociateRJ.callingAETitleNotRecognized());
     }
 }

@@ -18,13 +18,11 @@ import java.time.Duration;
  * @param idleTimeout     a connection without traffic for this long is closed
  * @param maxConnections  connections at once; more are closed at accept
  * @param charset         how messages without MSH-18 are decoded
- * @param tls             key material for MLLP over TLS, or {@code null} for plain TCP
+ * @param tls             MLLP over TLS (the {@code tls} section's form: key store, trust store, client
+ *                        authentication; the BCP 195 profile), or {@code null} for plain TCP
  */
 public record Hl7Config(int maxMessageBytes, Duration frameTimeout, Duration idleTimeout, int maxConnections,
-        Charset charset, Tls tls) {
-
-    /** A PKCS#12 or JKS key store holding the listener's key and certificate. */
-    public record Tls(String keyStore, String password, String type) {}
+        Charset charset, TlsSettings tls) {
 
     public Hl7Config {
         if (maxMessageBytes < 1024 || maxMessageBytes > 64 * 1024 * 1024)
@@ -49,13 +47,6 @@ public record Hl7Config(int maxMessageBytes, Duration frameTimeout, Duration idl
                 Duration.ofMillis(j.getLong("idleTimeoutMillis", 600_000L)),
                 j.getInteger("maxConnections", 64),
                 cs,
-                tls == null ? null : new Tls(required(tls, "keyStore"), tls.getString("password", ""),
-                        tls.getString("type", "PKCS12")));
-    }
-
-    private static String required(JsonObject j, String key) {
-        String v = j.getString(key);
-        if (v == null || v.isBlank()) throw new IllegalArgumentException("hl7.tls." + key + " is required");
-        return v;
+                tls == null ? null : TlsSettings.fromJson(tls, "hl7.tls"));
     }
 }

@@ -60,6 +60,13 @@ public final class LiveSettings {
                 if (!(v instanceof Boolean)) throw new IllegalArgumentException(key + " is true or false");
                 return v;
             }
+        },
+        CHECK_CALLING_HOSTS("checkCallingHosts") {
+            @Override
+            Object parse(Object v) {
+                if (!(v instanceof Boolean)) throw new IllegalArgumentException(key + " is true or false");
+                return v;
+            }
         };
 
         public final String key;
@@ -89,6 +96,7 @@ public final class LiveSettings {
         f.put(Setting.ACCEPTED_CALLING_AE_TITLES, file.acceptedCallingAETitles() == null ? null
                 : new JsonArray(file.acceptedCallingAETitles().stream().sorted().toList()));
         f.put(Setting.FUZZY_PERSON_NAME_MATCHING, file.fuzzyPersonNameMatching());
+        f.put(Setting.CHECK_CALLING_HOSTS, file.checkCallingHosts());
         this.fromFile = java.util.Collections.unmodifiableMap(f);
         rebuild();
         cluster.onChange(this::rebuild);
@@ -113,6 +121,11 @@ public final class LiveSettings {
 
     public boolean fuzzyPersonNameMatching() {
         return (Boolean) effective.get(Setting.FUZZY_PERSON_NAME_MATCHING);
+    }
+
+    /** Whether a calling AE must be registered and call from its registered host. */
+    public boolean checkCallingHosts() {
+        return (Boolean) effective.get(Setting.CHECK_CALLING_HOSTS);
     }
 
     /**

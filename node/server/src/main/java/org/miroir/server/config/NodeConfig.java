@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import org.miroir.cluster.ClusterSettings;
 import org.miroir.cluster.config.RemoteAe;
 import org.miroir.dr.site.SiteSettings;
+import org.miroir.server.audit.AuditSettings;
+import org.miroir.server.auth.AuthSettings;
 import org.miroir.server.logging.LogFormat;
 import org.miroir.storage.metadata.DuplicatePolicy;
 
@@ -19,9 +21,11 @@ import java.util.Set;
 
 /**
  * A node's configuration: a JSON file (--config) overlaid by command-line flags.
- * Defaults make a development node: AE MIROIR on 11112, HTTP 8080, data in ./data, any calling AE accepted, alone
- * (no cluster). The AE registry and the settings of {@link LiveSettings} given here are the node's starting point;
- * the cluster-wide values changed through the admin API override them.
+ * Defaults make a development node: AE MIROIR on 11112, HTTP 8080, listening on 127.0.0.1 only, data in ./data, any
+ * calling AE accepted, HTTP without authentication, no audit trail, alone (no cluster). Without an {@code auth}
+ * section a node refuses a bind address other than loopback: an open archive is never exposed by default. The AE
+ * registry and the settings of {@link LiveSettings} given here are the node's starting point; the cluster-wide values
+ * changed through the admin API override them.
  */
 public record NodeConfig(
         String aeTitle,
@@ -30,10 +34,12 @@ public record NodeConfig(
         int dicomTlsPort,
         TlsSettings tls,
         int httpPort,
+        int httpsPort,
         int hl7Port,
         Path dataDir,
         Set<String> acceptedCallingAETitles,
         boolean restrictCallingAETitlesToRegistry,
+        boolean checkCallingHosts,
         Map<String, RemoteAe> aeRegistry,
         DuplicatePolicy duplicatePolicy,
         int maxAssociations,
@@ -50,11 +56,13 @@ public record NodeConfig(
         Duration configRefresh,
         JsonObject storage,
         Hl7Config hl7,
+        AuthSettings auth,
+        AuditSettings audit,
         LogFormat logFormat) {
 
     public static final List<String> FLAGS = List.of(
             "--config FILE", "--data-dir DIR", "--ae-title AET", "--bind ADDRESS", "--dicom-port PORT",
-            "--dicom-tls-port PORT", "--http-port PORT", "--hl7-port PORT", "--storage DRIVER[+OBJECT_DRIVER]",
+            "--dicom-tls-port PORT", "--http-port PORT", "--https-port PORT", "--hl7-port PORT", "--storage DRIVER[+OBJECT_DRIVER]",
             "--cassandra HOST:PORT[,...]", "--cassandra-dc DC", "--keyspace NAME", "--ceph-conf FILE",
             "--ceph-pool POOL", "--ceph-namespace NS", "--cluster-members HOST:PORT[,...]", "--cluster-port PORT",
             "--log-format text|json");
@@ -71,19 +79,30 @@ public record NodeConfig(
         ClusterSettings cluster = ClusterSettings.fromJson(j.getJsonObject("cluster", new JsonObject()));
         int tlsPort = j.getInteger("dicomTlsPort", 0);
         TlsSettings tls = j.containsKey("tls") ? TlsSettings.fromJson(j.getJsonObject("tls")) : null;
-        if (tlsPort != 0 && tls == null)
-            throw new IllegalArgumentException("dicomTlsPort needs a tls section with the key store");
+        int httpsPort = j.getInteger("httpsPort", 0);
+        if ((tlsPort != 0 || httpsPort != 0) && tls == null)
+            throw new IllegalArgumentException("dicomTlsPort and httpsPort need a tls section with the key store");
+        String aeTitle = aeTitle(j.getString("aeTitle", "MIROIR"));
+        String bind = j.getString("bindAddress", "127.0.0.1");
+        AuthSettings auth = AuthSettings.fromJson(j.getJsonObject("auth"));
+        if (auth.open() && !auth.explicit() && !loopback(bind))
+            throw new IllegalArgumentException("bindAddress " + bind + " is not loopback, and HTTP without "
+                    + "authentication may only listen there: configure the auth section (mode jwt), or set "
+                    + "\"auth\": {\"mode\": \"open\"} to run an open node on purpose");
+        Path dataDir = Path.of(j.getString("dataDir", "data"));
         return new NodeConfig(
-                aeTitle(j.getString("aeTitle", "MIROIR")),
-                j.getString("bindAddress", "0.0.0.0"),
+                aeTitle,
+                bind,
                 port(j.getInteger("dicomPort", 11112)),
                 port(tlsPort),
                 tls,
                 port(j.getInteger("httpPort", 8080)),
+                port(httpsPort),
                 port(j.getInteger("hl7Port", 2575)),
-                Path.of(j.getString("dataDir", "data")),
+                dataDir,
                 calling == null ? null : Set.copyOf(calling.getList().stream().map(Object::toString).toList()),
                 j.getBoolean("restrictCallingAETitlesToRegistry", false),
+                j.getBoolean("checkCallingHosts", false),
                 Map.copyOf(registry),
                 DuplicatePolicy.valueOf(j.getString("duplicatePolicy", "IGNORE")),
                 j.getInteger("maxAssociations", 200),
@@ -103,7 +122,20 @@ public record NodeConfig(
                 Duration.ofSeconds(j.getLong("configRefreshSeconds", 30L)),
                 j.getJsonObject("storage", new JsonObject()),
                 Hl7Config.fromJson(j.getJsonObject("hl7", new JsonObject())),
+                auth,
+                AuditSettings.fromJson(j.getJsonObject("audit"), dataDir, aeTitle + "@" + bind),
                 LogFormat.parse(j.getString("logFormat", "text")));
+    }
+
+    /** Whether the address is a loopback one (127.0.0.0/8, ::1, or a name resolving only to those). */
+    static boolean loopback(String bind) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(bind))
+                if (!a.isLoopbackAddress()) return false;
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("bindAddress " + bind + " does not resolve");
+        }
     }
 
     /** Reads --config first, then lets every other flag override it. Unknown flags are an error. */
@@ -122,6 +154,7 @@ public record NodeConfig(
                 case "--dicom-port" -> j.put("dicomPort", intValue(args, ++i));
                 case "--dicom-tls-port" -> j.put("dicomTlsPort", intValue(args, ++i));
                 case "--http-port" -> j.put("httpPort", intValue(args, ++i));
+                case "--https-port" -> j.put("httpsPort", intValue(args, ++i));
                 case "--hl7-port" -> j.put("hl7Port", intValue(args, ++i));
                 case "--storage" -> drivers(j, value(args, ++i));
                 case "--cassandra" -> storageSection(j, "metadata").put("contact-points", value(args, ++i));

@@ -7,7 +7,10 @@ import org.miroir.dicom.net.AssociationOptions;
 import org.miroir.dicom.net.DicomClient;
 import org.miroir.dicom.net.DimseHandler;
 import org.miroir.dicom.net.TransferCapability;
+import org.miroir.cluster.config.AePermission;
 import org.miroir.server.NodeContext;
+import org.miroir.server.access.DicomAccess;
+import org.miroir.server.audit.DicomAudit;
 import org.miroir.server.config.NodeConfig;
 import org.miroir.server.query.QueryService;
 import org.miroir.server.worklist.MppsScp;
@@ -31,15 +34,21 @@ public final class DimseServices {
 
     private DimseServices() {}
 
-    public static ApplicationEntity archiveAE(NodeContext node) {
+    /**
+     * The archive AE: its calling AE title and host checks and each service's permission from {@code access}, each
+     * service audited through {@code audit}.
+     */
+    public static ApplicationEntity archiveAE(NodeContext node, DicomAccess access, DicomAudit audit) {
         ApplicationEntity ae = new ApplicationEntity(node.config().aeTitle());
+        ae.setCallerCheck(access.callerCheck());
         // Who may call follows the cluster-wide AE registry and settings as they change.
         Runnable callers = () -> ae.setAcceptedCallingAETitles(node.settings().allowedCallingAETitles(node.aeRegistry()));
         callers.run();
         node.aeRegistry().onChange(callers);
         node.settings().onChange(callers);
         ae.addService(UID.Verification, new DimseHandler() {}, QUERY_SYNTAXES);
-        StoreScp store = new StoreScp(node.vertx(), node.ingest(), node.config().associationTimeout().toMillis());
+        DimseHandler store = access.require(AePermission.STORE,
+                new StoreScp(node.vertx(), node.ingest(), node.config().associationTimeout().toMillis(), audit));
         for (String cuid : UID.storageSopClasses()) {
             ae.addService(cuid, store, STORAGE_SYNTAXES);
             // C-GET sends its sub-operations on the requesting association: we take the SCU role of storage when
@@ -47,20 +56,22 @@ public final class DimseServices {
             ae.addTransferCapability(TransferCapability.scu(cuid, TransferCapability.ANY));
         }
         NodeConfig config = node.config();
-        FindScp find = new FindScp(node.vertx(), new QueryService(node.storage().metadata(),
-                node.settings()::fuzzyPersonNameMatching), config.aeTitle(), MAX_FIND_MATCHES);
+        DimseHandler find = access.require(AePermission.QUERY, audit.audited(new FindScp(node.vertx(),
+                new QueryService(node.storage().metadata(), node.settings()::fuzzyPersonNameMatching), config.aeTitle(),
+                MAX_FIND_MATCHES)));
         for (String cuid : QueryRetrieveModel.FIND) ae.addService(cuid, find, QUERY_SYNTAXES);
-        RetrieveScp retrieve = new RetrieveScp(node.vertx(), node.storage().metadata(), node.storage().objects(),
-                node.aeRegistry(),
+        DimseHandler retrieve = access.require(AePermission.RETRIEVE, new RetrieveScp(node.vertx(),
+                node.storage().metadata(), node.storage().objects(), node.aeRegistry(),
                 // C-MOVE's sub-operations go out on associations of this client: logged like those served.
                 new DicomClient(node.vertx(), moveOptions(config)).addListener(new DimseAccessLog()),
-                config.dataDir().resolve("spool"), node.metrics());
+                config.dataDir().resolve("spool"), node.metrics(), audit));
         for (String cuid : QueryRetrieveModel.MOVE) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
         for (String cuid : QueryRetrieveModel.GET) ae.addService(cuid, retrieve, QUERY_SYNTAXES);
-        ae.addService(UID.ModalityWorklistInformationModelFind, new WorklistScp(node.vertx(),
-                node.storage().metadata(), config.fuzzyPersonNameMatching(), MAX_FIND_MATCHES), QUERY_SYNTAXES);
-        ae.addService(UID.ModalityPerformedProcedureStep, new MppsScp(node.vertx(), node.storage().metadata(), node.dr()::writesAllowed),
-                QUERY_SYNTAXES);
+        ae.addService(UID.ModalityWorklistInformationModelFind, access.require(AePermission.WORKLIST,
+                audit.audited(new WorklistScp(node.vertx(), node.storage().metadata(), config.fuzzyPersonNameMatching(),
+                        MAX_FIND_MATCHES))), QUERY_SYNTAXES);
+        ae.addService(UID.ModalityPerformedProcedureStep, access.require(AePermission.WORKLIST, audit.audited(
+                new MppsScp(node.vertx(), node.storage().metadata(), node.dr()::writesAllowed))), QUERY_SYNTAXES);
         return ae;
     }
 

@@ -14,6 +14,7 @@ import org.miroir.dicom.net.service.RetrieveItem;
 import org.miroir.dicom.net.service.RetrieveService;
 import org.miroir.cluster.config.AeRegistry;
 import org.miroir.cluster.config.RemoteAe;
+import org.miroir.server.audit.DicomAudit;
 import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.storage.StorageException;
 import org.miroir.storage.metadata.InstanceRecord;
@@ -55,10 +56,12 @@ public final class RetrieveScp implements DimseHandler {
     private final DicomClient client;
     private final Path spoolDir;
     private final NodeMetrics metrics;
+    private final DicomAudit audit;
 
     public RetrieveScp(Vertx vertx, MetadataStore metadata, ObjectStore objects, AeRegistry registry,
-            DicomClient client, Path spoolDir, NodeMetrics metrics) {
+            DicomClient client, Path spoolDir, NodeMetrics metrics, DicomAudit audit) {
         this.vertx = vertx;
+        this.audit = audit;
         this.metadata = metadata;
         this.objects = objects;
         this.registry = registry;
@@ -74,21 +77,31 @@ public final class RetrieveScp implements DimseHandler {
         RemoteAe ae = dest == null ? null : registry.lookup(dest.strip()).orElse(null);
         if (ae == null) {
             LOG.log(Level.INFO, () -> rq + ": unknown move destination " + dest);
-            return Future.succeededFuture(DimseResponse.of(Status.MOVE_DESTINATION_UNKNOWN
-                    .withComment("unknown move destination " + dest)));
+            DimseResponse unknown = DimseResponse.of(Status.MOVE_DESTINATION_UNKNOWN
+                    .withComment("unknown move destination " + dest));
+            audit.retrieved(rq, String.valueOf(dest), List.of(), unknown);
+            return Future.succeededFuture(unknown);
         }
         MoveDestination destination = new MoveDestination(ae.aeTitle(), ae.host(), ae.port());
-        return retrieve(rq, keys, items -> new RetrieveService(vertx, (r, k) -> Future.succeededFuture(items),
+        return retrieve(rq, keys, ae.aeTitle(), items -> new RetrieveService(vertx, (r, k) -> Future.succeededFuture(items),
                 aet -> Future.succeededFuture(destination), client).onCMove(rq, keys));
     }
 
     @Override
     public Future<DimseResponse> onCGet(DimseRequest rq, Attributes keys) {
-        return retrieve(rq, keys, items -> new RetrieveService(vertx, (r, k) -> Future.succeededFuture(items),
+        return retrieve(rq, keys, null, items -> new RetrieveService(vertx, (r, k) -> Future.succeededFuture(items),
                 null, null).onCGet(rq, keys));
     }
 
-    private Future<DimseResponse> retrieve(DimseRequest rq, Attributes keys,
+    /** Resolves and sends; audited once done ({@code destination}: the C-MOVE destination, null for C-GET). */
+    private Future<DimseResponse> retrieve(DimseRequest rq, Attributes keys, String destination,
+            java.util.function.Function<List<RetrieveItem>, Future<DimseResponse>> send) {
+        List<InstanceRecord> resolvedInstances = new ArrayList<>();
+        return resolveAndSend(rq, keys, resolvedInstances, send).andThen(ar -> audit.retrieved(rq, destination,
+                resolvedInstances, ar.succeeded() ? ar.result() : DimseResponse.of(Status.UNABLE_TO_PROCESS)));
+    }
+
+    private Future<DimseResponse> resolveAndSend(DimseRequest rq, Attributes keys, List<InstanceRecord> resolvedInstances,
             java.util.function.Function<List<RetrieveItem>, Future<DimseResponse>> send) {
         QueryRetrieveModel model = QueryRetrieveModel.of(rq.abstractSyntax());
         Future<List<InstanceRecord>> resolved;
@@ -108,6 +121,7 @@ public final class RetrieveScp implements DimseHandler {
                 Status s = t instanceof StorageException ? Status.OUT_OF_RESOURCES : Status.UNABLE_TO_PROCESS;
                 return Future.succeededFuture(DimseResponse.of(s.withComment(t.getMessage())));
             }
+            resolvedInstances.addAll(ar.result());
             List<RetrieveItem> items = ar.result().stream().map(this::item).toList();
             LOG.log(Level.DEBUG, () -> rq + ": " + items.size() + " instances to send");
             return send.apply(items);

@@ -8,6 +8,7 @@ import io.vertx.core.streams.ReadStream;
 import org.miroir.dicom.net.DimseRequest;
 import org.miroir.dicom.net.StoreHandler;
 import org.miroir.dicom.net.dimse.Status;
+import org.miroir.server.audit.DicomAudit;
 import org.miroir.server.store.Ingest;
 import org.miroir.server.store.ReadStreamInputStream;
 
@@ -22,9 +23,11 @@ public final class StoreScp implements StoreHandler {
     private final Vertx vertx;
     private final Ingest ingest;
     private final long stallTimeoutMillis;
+    private final DicomAudit audit;
 
-    public StoreScp(Vertx vertx, Ingest ingest, long stallTimeoutMillis) {
+    public StoreScp(Vertx vertx, Ingest ingest, long stallTimeoutMillis, DicomAudit audit) {
         this.vertx = vertx;
+        this.audit = audit;
         this.ingest = ingest;
         this.stallTimeoutMillis = stallTimeoutMillis;
     }
@@ -41,6 +44,9 @@ public final class StoreScp implements StoreHandler {
         ReadStreamInputStream in = new ReadStreamInputStream(data, context, MAX_BUFFERED, stallTimeoutMillis);
         String calling = rq.association().callingAETitle();
         return vertx.executeBlocking(() -> ingest.storeDataset(in, rq.transferSyntax(), rq.abstractSyntax(),
-                rq.sopInstanceUid(), calling).status(), false);
+                rq.sopInstanceUid(), calling), false).map(r -> {
+                    audit.stored(rq.association(), r);
+                    return r.status();
+                });
     }
 }

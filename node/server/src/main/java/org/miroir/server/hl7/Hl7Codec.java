@@ -73,6 +73,15 @@ final class Hl7Codec {
         }
     }
 
+    /** Fields of any segment (the first of its name) by path, e.g. {@code PID-3-1}; null for those absent. */
+    static String[] anyFields(String text, String... paths) {
+        try {
+            return PreParser.getFields(text, paths);
+        } catch (HL7Exception | RuntimeException e) {
+            return new String[paths.length];
+        }
+    }
+
     /**
      * The acknowledgement of {@code text}, encoded: HAPI fills MSH from the received one (sender and receiver
      * swapped, control ID in MSA-2) and, with {@code error}, the ERR segment. {@code null} when {@code text} has no MSH

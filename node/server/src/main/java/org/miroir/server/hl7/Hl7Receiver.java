@@ -8,6 +8,10 @@ import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.EncodingNotSupportedException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.miroir.server.audit.Actor;
+import org.miroir.server.audit.Audit;
+import org.miroir.server.audit.AuditEvents;
+import org.miroir.server.audit.AuditMessage;
 import org.miroir.server.config.Hl7Config;
 import org.miroir.server.metrics.NodeMetrics;
 import org.miroir.storage.StorageException;
@@ -70,11 +74,13 @@ public final class Hl7Receiver {
     private final AdtHandler adt;
     private final OrderHandler orders;
     private final BooleanSupplier writable;
+    private final Audit audit;
 
     /** {@code writable}: whether this site accepts changes now (a mirror answers AR: send to the active site). */
     public Hl7Receiver(Vertx vertx, MetadataStore metadata, NodeMetrics metrics, Hl7Config config,
-            BooleanSupplier writable) {
+            BooleanSupplier writable, Audit audit) {
         this.vertx = vertx;
+        this.audit = audit;
         this.writable = writable;
         this.metrics = metrics;
         this.defaultCharset = config.charset();
@@ -131,6 +137,7 @@ public final class Hl7Receiver {
         String result = ack == null ? "none" : code.name();
         log(in.header, peer, result, error == null ? outcome : error.getMessage(), error == null ? null : error.getCause());
         count(in.header.label(), result, started);
+        audit(in, peer, code, error == null ? null : result + ": " + error.getMessage());
         return new Answer(ack == null ? null : ack.getBytes(in.charset));
     }
 
@@ -193,6 +200,28 @@ public final class Hl7Receiver {
     /** Segments end with CR; senders that end them with LF or CR LF are understood too. */
     private static String normalize(String text) {
         return text.replace("\r\n", "\r").replace('\n', '\r');
+    }
+
+    /**
+     * Patient Record for ADT (create for A01 and A04, update otherwise), Order Record for orders (create for NW,
+     * delete for CA and DC, update otherwise), success only when applied (AA).
+     */
+    private void audit(Incoming in, String peer, AcknowledgmentCode code, String failure) {
+        Header h = in.header;
+        boolean order = h.type.equals("ORM") || h.type.equals("OMG");
+        if (!order && !h.type.equals("ADT")) return;
+        String[] f = Hl7Codec.anyFields(in.text, "PID-3-1", "PID-5-1", "PID-5-2", "ORC-1");
+        String action = order ? switch (f[3] == null ? "" : f[3].strip()) {
+            case "NW" -> "C";
+            case "CA", "DC" -> "D";
+            default -> "U";
+        } : h.event.equals("A01") || h.event.equals("A04") ? "C" : "U";
+        String name = f[1] == null ? null : f[2] == null ? f[1] : f[1] + "^" + f[2];
+        String host = peer.contains(":") ? peer.substring(0, peer.lastIndexOf(':')) : peer;
+        audit.record(AuditEvents.hl7Record(order, action, new Actor(h.sender, null, host), audit.node(),
+                f[0] == null || f[0].isBlank() ? null : f[0].strip(), name, h.type + "^" + h.event, h.controlId,
+                code == AcknowledgmentCode.AA && failure == null ? AuditMessage.SUCCESS : AuditMessage.MINOR_FAILURE,
+                failure));
     }
 
     private static Header header(String text) {

@@ -3,7 +3,6 @@ package org.miroir.server.hl7;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.KeyStoreOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -48,9 +47,7 @@ public final class MllpServer {
     public Future<Integer> listen(String host, int port) {
         NetServerOptions o = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
                 .setIdleTimeout((int) config.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        if (config.tls() != null)
-            o.setSsl(true).setKeyCertOptions(new KeyStoreOptions().setType(config.tls().type())
-                    .setPath(config.tls().keyStore()).setPassword(config.tls().password()));
+        if (config.tls() != null) config.tls().applyTo(o);
         server = vertx.createNetServer(o).connectHandler(this::accept);
         return server.listen().map(s -> {
             LOG.log(Level.INFO, "HL7 MLLP listener on {0}:{1,number,#}{2}", host, s.actualPort(),

@@ -11,6 +11,7 @@ import org.miroir.dicom.data.ElementDictionary;
 import org.miroir.dicom.data.Sequence;
 import org.miroir.dicom.data.Tag;
 import org.miroir.dicom.data.VR;
+import org.miroir.server.auth.HttpAccess;
 import org.miroir.server.query.QueryOptions;
 import org.miroir.server.query.QueryResult;
 import org.miroir.server.query.QueryService;
@@ -87,6 +88,11 @@ final class QidoRs {
             run = queries.find(level, s.identifier(), s.options(), match -> {
                 CompletableFuture<Void> written = new CompletableFuture<>();
                 context.runOnContext(v -> {
+                    if (level == QueryLevel.STUDY && !HttpAccess.studyFilter(rc, match.getString(Tag.StudyInstanceUID),
+                            match.getString(Tag.ReferringPhysicianName))) {
+                        written.complete(null); // not among a referring physician's studies
+                        return;
+                    }
                     addRetrieveUrl(match, level, base);
                     body.add(writer.write(match).encode()).onComplete(ar -> {
                         if (ar.succeeded()) written.complete(null);

@@ -222,6 +222,7 @@ final class StowRs {
     }
 
     private void respond(RoutingContext rc, String base, String study, List<Ingest.Result> results) {
+        rc.put(org.miroir.server.audit.HttpAudit.STORED, results);
         Attributes response = new Attributes();
         Sequence referenced = null, failed = null;
         int stored = 0, warnings = 0, failures = 0;

@@ -24,7 +24,7 @@ class NodeConfigTest {
         assertThat(c.dicomPort()).isEqualTo(11112);
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.hl7Port()).isEqualTo(2575);
-        assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(c.dataDir()).isEqualTo(Path.of("data"));
         assertThat(c.dataDir().toAbsolutePath()).isEqualTo(Path.of("").toAbsolutePath().resolve("data"));
         assertThat(c.allowedCallingAETitles()).as("any calling AE").isNull();
@@ -103,5 +103,53 @@ class NodeConfigTest {
                 .hasMessageContaining("--storage");
         assertThatThrownBy(() -> NodeConfig.fromArgs("--storage", "a+b+c")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> NodeConfig.fromArgs("--storage")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anOpenNodeStaysOnLoopbackUnlessOpenOnPurpose() {
+        assertThat(NodeConfig.fromJson(new JsonObject().put("bindAddress", "127.0.0.2")).auth().open()).isTrue();
+        assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("bindAddress", "0.0.0.0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auth");
+        NodeConfig open = NodeConfig.fromJson(new JsonObject().put("bindAddress", "0.0.0.0")
+                .put("auth", new JsonObject().put("mode", "open")));
+        assertThat(open.auth().open()).isTrue();
+        assertThat(open.auth().explicit()).isTrue();
+    }
+
+    @Test
+    void tokenAuthenticationNeedsIssuerAudienceAndKeys(@TempDir Path dir) throws Exception {
+        JsonObject auth = new JsonObject().put("issuer", "https://idp").put("audience", "miroir");
+        assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("auth", auth.copy())))
+                .hasMessageContaining("jwksFile or publicKeys");
+        assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("auth", auth.copy().put("jwksFile",
+                dir.resolve("missing.json").toString())))).hasMessageContaining("not readable");
+        assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("audience", "a")
+                .put("publicKeys", new JsonArray())))).hasMessageContaining("auth.issuer");
+        assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("auth", auth.copy().put("mode", "basic"))))
+                .hasMessageContaining("auth.mode");
+        Path jwks = Files.writeString(dir.resolve("jwks.json"), "{\"keys\": []}");
+        NodeConfig c = NodeConfig.fromJson(new JsonObject().put("bindAddress", "0.0.0.0").put("auth", auth.copy()
+                .put("jwksFile", jwks.toString()).put("roleNames", new JsonObject().put("radiologist", "rad"))));
+        assertThat(c.auth().open()).isFalse();
+        assertThat(c.auth().roleNames()).containsEntry(org.miroir.server.auth.Role.RADIOLOGIST, "rad")
+                .containsEntry(org.miroir.server.auth.Role.ADMINISTRATOR, "administrator");
+        assertThatThrownBy(() -> new org.miroir.server.auth.TokenVerifier(c.auth(), java.time.Clock.systemUTC()))
+                .as("no key: unsigned tokens would pass, so the node does not start")
+                .hasMessageContaining("no usable signature key");
+    }
+
+    @Test
+    void httpsAndTheAuditTrailAreConfigured(@TempDir Path dir) {
+        assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("httpsPort", 8443)))
+                .hasMessageContaining("tls section");
+        NodeConfig c = NodeConfig.fromJson(new JsonObject().put("dataDir", dir.toString())
+                .put("audit", new JsonObject().put("host", "127.0.0.1")));
+        assertThat(c.audit().port()).isEqualTo(6514);
+        assertThat(c.audit().tls()).isTrue();
+        assertThat(c.audit().spoolDir()).isEqualTo(dir.resolve("audit-spool"));
+        assertThat(c.audit().sourceId()).isEqualTo("MIROIR@127.0.0.1");
+        assertThat(NodeConfig.defaults().audit()).isNull();
+        assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("audit", new JsonObject().put("port", 6514))))
+                .hasMessageContaining("audit.host");
     }
 }

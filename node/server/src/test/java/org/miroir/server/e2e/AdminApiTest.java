@@ -61,14 +61,17 @@ class AdminApiTest {
 
     @Test
     void aeRegistryEntriesAreAddedListedAndRemovedAndBadOnesRefused() throws Exception {
+        JsonArray every = new JsonArray(List.of("store", "query", "retrieve", "worklist"));
         assertThat(aes()).containsExactly(new JsonObject().put("host", "127.0.0.1").put("port", 104)
-                .put("aeTitle", "FILE_AE").put("source", "file"));
+                .put("permissions", every).put("aeTitle", "FILE_AE").put("source", "file"));
         for (String[] bad : List.of(
                 new String[] {"VIEWER", "not json"},
                 new String[] {"VIEWER", "[1, 2]"},
                 new String[] {"VIEWER", "{\"host\": \"127.0.0.1\"}"},
                 new String[] {"VIEWER", "{\"host\": \"127.0.0.1\", \"port\": 70000}"},
                 new String[] {"VIEWER", "{\"host\": \"a host\", \"port\": 104}"},
+                new String[] {"VIEWER", "{\"host\": \"127.0.0.1\", \"port\": 104, \"permissions\": [\"delete\"]}"},
+                new String[] {"VIEWER", "{\"host\": \"127.0.0.1\", \"port\": 104, \"permissions\": \"store\"}"},
                 new String[] {"TITLE_LONGER_THAN_16", "{\"host\": \"127.0.0.1\", \"port\": 104}"})) {
             HttpResponse<String> r = send("PUT", "/admin/ae/" + bad[0], bad[1]);
             assertThat(r.statusCode()).as("PUT %s %s: %s", bad[0], bad[1], r.body()).isEqualTo(400);
@@ -76,8 +79,10 @@ class AdminApiTest {
         }
         assertThat(aes()).hasSize(1);
 
-        assertThat(send("PUT", "/admin/ae/VIEWER", "{\"host\": \"127.0.0.1\", \"port\": 4242}").statusCode()).isEqualTo(200);
-        assertThat(aes()).contains(new JsonObject().put("host", "127.0.0.1").put("port", 4242).put("aeTitle", "VIEWER")
+        assertThat(send("PUT", "/admin/ae/VIEWER", "{\"host\": \"127.0.0.1\", \"port\": 4242, \"permissions\": "
+                + "[\"query\", \"retrieve\"]}").statusCode()).isEqualTo(200);
+        assertThat(aes()).contains(new JsonObject().put("host", "127.0.0.1").put("port", 4242)
+                .put("permissions", new JsonArray(List.of("query", "retrieve"))).put("aeTitle", "VIEWER")
                 .put("source", "cluster"));
         assertThat(send("DELETE", "/admin/ae/VIEWER", null).statusCode()).isEqualTo(200);
         assertThat(send("DELETE", "/admin/ae/VIEWER", null).statusCode()).isEqualTo(404);

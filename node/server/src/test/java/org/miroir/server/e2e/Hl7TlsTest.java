@@ -39,7 +39,7 @@ class Hl7TlsTest {
     static void start() throws Exception {
         key = SelfSignedKey.create(tmp, "hl7");
         node = ArchiveNode.start(tmp.resolve("data"), new JsonObject().put("hl7", new JsonObject().put("tls",
-                new JsonObject().put("keyStore", key.keyStore().toString()).put("password", key.password()))));
+                new JsonObject().put("keyStore", key.keyStore().toString()).put("keyStorePassword", key.password()))));
     }
 
     @AfterAll
