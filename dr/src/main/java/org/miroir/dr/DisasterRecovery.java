@@ -73,7 +73,9 @@ public final class DisasterRecovery {
     /** Declares this node's part (its configuration sections); {@link #start} it once the shared configuration loaded. */
     public static DisasterRecovery of(Vertx vertx, SiteSettings site, MetadataStore metadata, SharedConfig shared,
             CollectorRegistry registry) {
-        return site == null ? none() : new DisasterRecovery(vertx, site, metadata, shared, registry);
+        if (site == null) return none();
+        site.requireRpoAbove(metadata.journalHoldBack());
+        return new DisasterRecovery(vertx, site, metadata, shared, registry);
     }
 
     /**

@@ -50,6 +50,18 @@ public record SiteSettings(String id, SiteRole initialRole, URI witness, List<UR
             throw new IllegalArgumentException("site.replication needs keyStore and trustStore: replication is mutual TLS");
     }
 
+    /**
+     * Refuses an RPO objective that the metadata store's journal hold-back makes impossible: changes reach the mirror
+     * no sooner than the store shows them to the shipper, so such an objective would be breached all the time (and
+     * its alert cry wolf). A site without peers ships nothing and is not checked.
+     */
+    public void requireRpoAbove(Duration journalHoldBack) {
+        if (!peers.isEmpty() && rpo.compareTo(journalHoldBack) <= 0)
+            throw new IllegalArgumentException("site.rpoSeconds (" + rpo.toSeconds() + ") must exceed the metadata "
+                    + "store's journal hold-back of " + journalHoldBack.toMillis() + " ms (Cassandra: journal-settle-ms): "
+                    + "no change can reach the mirror sooner");
+    }
+
     /** Reads the {@code site} section; null when there is none (no mirror). */
     public static SiteSettings fromJson(JsonObject j) {
         if (j == null) return null;
@@ -61,7 +73,7 @@ public record SiteSettings(String id, SiteRole initialRole, URI witness, List<UR
                 SiteRole.valueOf(j.getString("initialRole", "PASSIVE").toUpperCase(java.util.Locale.ROOT)),
                 URI.create(required(j, "witness")), peers.stream().map(p -> URI.create(p.toString())).toList(),
                 r.getInteger("port", 0), Duration.ofMillis(j.getLong("leaseMillis", 10_000L)),
-                Duration.ofSeconds(j.getLong("rpoSeconds", 10L)), Duration.ofSeconds(j.getLong("rtoSeconds", 60L)),
+                Duration.ofSeconds(j.getLong("rpoSeconds", 30L)), Duration.ofSeconds(j.getLong("rtoSeconds", 60L)),
                 j.getBoolean("autoFailover", true), tls, new Verification(
                         Duration.ofSeconds(j.getLong("verificationIntervalSeconds", 60L)),
                         j.getLong("verificationBytesPerSecond", 50_000_000L)));

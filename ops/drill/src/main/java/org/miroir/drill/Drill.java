@@ -34,12 +34,15 @@ public final class Drill {
     private final TwoSites sites;
     private final Duration ingest;
     private final int senders;
+    private final double rate;
     private final PrintStream log;
 
-    Drill(TwoSites sites, Duration ingest, int senders, PrintStream log) {
+    /** {@code rate}: C-STOREs per second over all senders, 0 for as fast as the site answers. */
+    Drill(TwoSites sites, Duration ingest, int senders, double rate, PrintStream log) {
         this.sites = sites;
         this.ingest = ingest;
         this.senders = senders;
+        this.rate = rate;
         this.log = log;
     }
 
@@ -56,6 +59,7 @@ public final class Drill {
         Path dir = null;
         long ingestSeconds = 15, leaseSeconds = 10, rpoSeconds = 10, rtoSeconds = 60;
         int senders = 4;
+        double rate = 0;
         boolean keep = false;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -65,6 +69,7 @@ public final class Drill {
                     case "--dir" -> dir = Path.of(args[++i]);
                     case "--ingest-seconds" -> ingestSeconds = Long.parseLong(args[++i]);
                     case "--senders" -> senders = Integer.parseInt(args[++i]);
+                    case "--rate" -> rate = Double.parseDouble(args[++i]);
                     case "--lease-seconds" -> leaseSeconds = Long.parseLong(args[++i]);
                     case "--rpo-seconds" -> rpoSeconds = Long.parseLong(args[++i]);
                     case "--rto-seconds" -> rtoSeconds = Long.parseLong(args[++i]);
@@ -86,7 +91,7 @@ public final class Drill {
                 Duration.ofSeconds(rpoSeconds), Duration.ofSeconds(rtoSeconds), Duration.ofSeconds(30), false, false);
         Report report;
         try (TwoSites pair = TwoSites.start(root, work, o, TwoSites.environment(System.getProperty("java.class.path")))) {
-            report = new Drill(pair, Duration.ofSeconds(ingestSeconds), senders, System.err).run();
+            report = new Drill(pair, Duration.ofSeconds(ingestSeconds), senders, rate, System.err).run();
         } finally {
             if (!keep && dir == null) deleteTree(work);
         }
@@ -97,13 +102,15 @@ public final class Drill {
     public Report run() throws Exception {
         Site paris = sites.active, lyon = sites.mirror;
         TwoSites.Options o = sites.options;
-        JsonObject r = new JsonObject().put("storage", o.storage()).put("nodesPerSite", o.nodes())
+        JsonObject r = new JsonObject().put("storage", o.storage()).put("nodesPerSite", o.nodes()).put("rate", rate)
                 .put("rpoObjectiveSeconds", o.rpo().toSeconds()).put("rtoObjectiveSeconds", o.rto().toSeconds())
                 .put("leaseSeconds", o.lease().toSeconds());
         List<String> missed = new ArrayList<>();
 
-        log.printf("drill: %d senders into %s for %d s%n", senders, paris.id, ingest.toSeconds());
-        StoreTraffic traffic = new StoreTraffic(paris.balancerDicomPort(), senders, new Instances(System.nanoTime()));
+        log.printf("drill: %d senders into %s for %d s%s%n", senders, paris.id, ingest.toSeconds(),
+                rate == 0 ? "" : ", at most " + rate + " instances/s");
+        StoreTraffic traffic = new StoreTraffic(paris.balancerDicomPort(), senders, new Instances(System.nanoTime()),
+                rate);
         Instant killed;
         Instant promoted;
         List<StoreTraffic.Ack> acks;

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Steady C-STORE traffic to one port (a site's balancer), with Miroir's own SCU: {@code senders} threads, each on an
  * association of its own, one C-STORE at a time, reconnecting after a failure. Every acknowledged instance is recorded
- * with the moment its success arrived: what the site promised to keep.
+ * with the moment its success arrived: what the site promised to keep. With a rate, the senders together start at most
+ * that many C-STOREs per second (evenly spaced), so a site can be driven below its capacity.
  */
 public final class StoreTraffic implements AutoCloseable {
     /** An instance the site acknowledged (status 0x0000), and when. */
@@ -32,11 +33,21 @@ public final class StoreTraffic implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Instances instances;
     private final int port;
+    /** Nanoseconds between two C-STOREs of all senders together (0: as fast as they go), and the next one's slot. */
+    private final long interval;
+    private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
     private volatile boolean running = true;
 
     public StoreTraffic(int port, int senders, Instances instances) {
+        this(port, senders, instances, 0);
+    }
+
+    /** {@code ratePerSecond}: at most that many C-STOREs per second over all senders; 0 for no limit. */
+    public StoreTraffic(int port, int senders, Instances instances, double ratePerSecond) {
+        if (ratePerSecond < 0) throw new IllegalArgumentException("rate must be at least 0");
         this.port = port;
         this.instances = instances;
+        this.interval = ratePerSecond == 0 ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
         for (int s = 0; s < senders; s++) {
             Thread t = new Thread(this::send, "drill-sender-" + s);
             t.setDaemon(true);
@@ -85,6 +96,7 @@ public final class StoreTraffic implements AutoCloseable {
             try {
                 as = connect(client, port);
                 while (running) {
+                    awaitSlot();
                     Instances.Item item = instances.next();
                     DimseResponse r = as.cstore(item.sopClassUid(), item.sopInstanceUid(), null,
                             DataSource.of(item.dataset())).await(30, TimeUnit.SECONDS);
@@ -107,6 +119,16 @@ public final class StoreTraffic implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Waits for this sender's turn when the traffic is paced. */
+    private void awaitSlot() throws InterruptedException {
+        if (interval == 0) return;
+        long now = System.nanoTime();
+        // A sender that fell behind does not earn a burst: the slot never lags the clock.
+        long slot = nextSlot.getAndUpdate(s -> Math.max(s, now) + interval);
+        long wait = Math.max(slot, now) - now;
+        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
     }
 
     private static void pause() {

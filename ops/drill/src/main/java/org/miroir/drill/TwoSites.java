@@ -26,7 +26,7 @@ public final class TwoSites implements AutoCloseable {
     /**
      * The knobs of a pair: storage, nodes per site, lease and objectives; {@code cuttableLinks}: the links between the
      * sites and from the active site to the witness go through proxies a test can cut; {@code encryptedAtRest}: each
-     * site encrypts its objects with keys of its own ({@link #makeSiteKeys}).
+     * site encrypts its objects with keys of its own ({@link #siteKeys}).
      */
     public record Options(String storage, int nodes, Duration lease, Duration rpo, Duration rto,
             Duration verificationInterval, boolean cuttableLinks, boolean encryptedAtRest) {}
@@ -108,7 +108,7 @@ public final class TwoSites implements AutoCloseable {
                         .encodePrettily());
                 List<String> up = new java.util.ArrayList<>(List.of("up", String.valueOf(o.nodes()), "--storage",
                         o.storage(), "--keyspace", s.id + "_" + suffix, "--site", site.toString()));
-                if (o.encryptedAtRest()) up.addAll(List.of("--node-config", makeSiteKeys(dir, s.id).toString()));
+                up.addAll(List.of("--node-config", nodeConfig(dir, s.id, o).toString()));
                 s.cluster(up.get(0), up.subList(1, up.size()).toArray(String[]::new));
             }
             await(() -> paris.all(st -> "ACTIVE".equals(st.getString("role"))), Duration.ofSeconds(60), "paris active");
@@ -138,19 +138,31 @@ public final class TwoSites implements AutoCloseable {
     }
 
     /**
-     * A key store with one AES-256 key for site {@code site} (as OPERATIONS.md says to make one) and the node
-     * configuration that encrypts the site's objects with it; returns that configuration's file.
+     * What the pair's options add to every node configuration of site {@code site}, as a file for {@code
+     * --node-config}: on Cassandra, a journal hold-back (5 s, above the 4 s request timeout as the driver's README
+     * requires) short enough for the drill's RPO objective; with {@code encryptedAtRest}, the site's own keys.
      */
-    static Path makeSiteKeys(Path dir, String site) throws IOException {
+    static Path nodeConfig(Path dir, String site, Options o) throws IOException {
+        JsonObject storage = new JsonObject();
+        if (o.storage().startsWith("cassandra"))
+            storage.put("metadata", new JsonObject().put("journal-settle-ms", 5000).put("request-timeout-ms", 4000));
+        if (o.encryptedAtRest()) storage.put("encryption", siteKeys(dir, site));
+        Path config = dir.resolve(site + "-node.json");
+        Files.writeString(config, new JsonObject().put("storage", storage).encodePrettily());
+        return config;
+    }
+
+    /**
+     * A key store with one AES-256 key for site {@code site} (as OPERATIONS.md says to make one); returns the
+     * encryption section that encrypts the site's objects with it.
+     */
+    static JsonObject siteKeys(Path dir, String site) throws IOException {
         Path ks = dir.resolve(site + "-keys.p12");
         if (!Files.exists(ks))
             run("keytool", "-genseckey", "-alias", site + "-1", "-keyalg", "AES", "-keysize", "256", "-storetype",
                     "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit");
-        Path config = dir.resolve(site + "-encryption.json");
-        Files.writeString(config, new JsonObject().put("storage", new JsonObject().put("encryption", new JsonObject()
-                .put("keyStore", ks.toString()).put("keyStorePassword", "changeit").put("currentKey", site + "-1")
-                .put("readPlaintext", false))).encodePrettily());
-        return config;
+        return new JsonObject().put("keyStore", ks.toString()).put("keyStorePassword", "changeit")
+                .put("currentKey", site + "-1").put("readPlaintext", false);
     }
 
     private static void run(String... command) {

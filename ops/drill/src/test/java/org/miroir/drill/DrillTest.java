@@ -23,20 +23,26 @@ class DrillTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}, {1} node(s) per site")
-    @CsvSource({"embedded, 1", "cassandra+rados, 2"})
-    void theDrillMeetsItsObjectivesAndFailsBack(String storage, int nodes) throws Exception {
+    /**
+     * {@code rate}: on Cassandra + Ceph both sites (4 nodes), Cassandra and Ceph share this machine's 2 cores, and the
+     * mirror's apply costs about what the ingest costs: unpaced senders saturate the machine (load 14, measured
+     * 15 instances/s stored) and the replication lag then measures the machine, not the design. Paced at half of what
+     * it stores, the pair has room to replicate, as two sites on their own hardware would.
+     */
+    @ParameterizedTest(name = "{0}, {1} node(s) per site, rate {2}")
+    @CsvSource({"embedded, 1, 0", "cassandra+rados, 2, 8"})
+    void theDrillMeetsItsObjectivesAndFailsBack(String storage, int nodes, double rate) throws Exception {
         Dcmtk.assumeInstalled(); // HAProxy and dcmtk come with the same test packages
         TwoSites.Options o = new TwoSites.Options(storage, nodes, Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), false, false);
         Drill.Report report;
         try (TwoSites pair = TwoSites.start(Roots.repo(), dir, o, TwoSites.environment(System.getProperty("java.class.path")))) {
-            report = new Drill(pair, Duration.ofSeconds(12), 4, System.out).run();
+            report = new Drill(pair, Duration.ofSeconds(12), 4, rate, System.out).run();
         }
         JsonObject r = report.json();
         System.out.println(r.copy().put("lostSopInstanceUids", r.getJsonArray("lostSopInstanceUids").size())
                 .put("failback", "(" + r.getJsonObject("failback").getBoolean("ok") + ")").encodePrettily());
-        assertThat(r.getJsonArray("missed")).as("objectives missed").isEmpty();
+        assertThat(r.getJsonArray("missed")).as("objectives missed: %s", r.getJsonArray("missed")).isEmpty();
         assertThat(report.ok()).isTrue();
         assertThat(r.getDouble("rtoSeconds")).isLessThan(60.0);
         assertThat(r.getLong("acknowledgedBeforeKill")).isPositive();

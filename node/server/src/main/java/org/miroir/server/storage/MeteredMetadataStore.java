@@ -146,6 +146,11 @@ public final class MeteredMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.time.Duration journalHoldBack() {
+        return delegate.journalHoldBack();
+    }
+
+    @Override
     public CompletionStage<List<JournalEntry>> readJournal(int partition, String afterPosition, int limit) {
         return meter.async("readJournal", () -> delegate.readJournal(partition, afterPosition, limit));
     }

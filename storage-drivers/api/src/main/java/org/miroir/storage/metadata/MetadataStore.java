@@ -147,6 +147,15 @@ public interface MetadataStore extends AutoCloseable {
     int journalPartitions();
 
     /**
+     * How long a journal entry written by another node may stay hidden from {@link #readJournal} readers after it
+     * was written (a store that cannot see other writers' batches in flight holds entries back this long). Entries
+     * reach a mirror no sooner, so a replication RPO objective below it cannot be met.
+     */
+    default java.time.Duration journalHoldBack() {
+        return java.time.Duration.ZERO;
+    }
+
+    /**
      * Journal entries of one partition after {@code afterPosition} ({@code null}: from the oldest kept), in write
      * order, at most {@code limit} (1..10,000). No gaps appear behind a reader: an entry becomes visible only once
      * every entry before it in its partition is visible, so advancing a watermark to the last entry read never skips

@@ -251,6 +251,11 @@ public final class CassandraMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.time.Duration journalHoldBack() {
+        return cfg.journalSettle();
+    }
+
+    @Override
     public CompletionStage<List<JournalEntry>> readJournal(int partition, String afterPosition, int limit) {
         return op("journal read", () -> {
             checkPartition(partition);
