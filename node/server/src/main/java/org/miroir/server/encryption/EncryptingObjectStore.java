@@ -1,6 +1,7 @@
 package org.miroir.server.encryption;
 
 import org.miroir.storage.Health;
+import org.miroir.storage.object.Capacity;
 import org.miroir.storage.object.CorruptObjectException;
 import org.miroir.storage.object.ObjectInfo;
 import org.miroir.storage.object.ObjectNotFoundException;
@@ -139,6 +140,12 @@ public final class EncryptingObjectStore implements ObjectStore {
     @Override
     public ObjectPage list(String pageToken, int limit) throws IOException {
         return delegate.list(pageToken, limit);
+    }
+
+    /** The backend's: space at rest includes each object's 130-byte header and 16 bytes per 64 KiB segment. */
+    @Override
+    public Optional<Capacity> capacity() throws IOException {
+        return delegate.capacity();
     }
 
     @Override
