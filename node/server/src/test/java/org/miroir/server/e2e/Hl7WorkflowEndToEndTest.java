@@ -38,6 +38,7 @@ import org.miroir.dicom.testing.Dcmtk;
 import org.miroir.dicom.testing.SyntheticStudies;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,20 +58,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code findscu -W} must return exactly the expected worklist for each station and date range; Miroir's own SCU
  * performs steps (MPPS N-CREATE, N-SET) and the worklist follows; images built from a worklist item and stored with
  * storescu are found by their accession number; and the studies stored before the update and the merge are answered
- * by C-FIND, QIDO-RS and WADO-RS with the registry's demographics.
+ * by C-FIND, QIDO-RS and WADO-RS with the registry's demographics. The third run does it all through HAProxy into a
+ * cluster of three nodes on Cassandra + Ceph ({@code ops/dev/cluster}): every message, query and store lands on
+ * whichever node the balancer picks.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-@ParameterizedClass(name = "storage {0}")
-@ValueSource(strings = {StorageBackends.EMBEDDED, StorageBackends.CASSANDRA_RADOS})
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {StorageBackends.EMBEDDED, StorageBackends.CASSANDRA_RADOS, Hl7WorkflowEndToEndTest.CLUSTER})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Hl7WorkflowEndToEndTest {
     private static final String STUDY_1001 = "1.2.826.0.1.3680043.9.7433.1001";
+    static final String CLUSTER = "3 nodes behind HAProxy on cassandra+rados";
     @TempDir
     static Path root;
     static Path tmp;
     @Parameter
     String storage;
-    static ArchiveNode node;
+    static Archive node;
     static HapiContext hapi;
     static Connection hl7;
     /** The studies stored before the day: Carol Brown's (updated by A08), Robert Jones's (merged by A40). */
@@ -82,9 +86,10 @@ class Hl7WorkflowEndToEndTest {
     @BeforeParameterizedClassInvocation
     static void startAndSendTheDay(String storage) throws Exception {
         Dcmtk.assumeInstalled();
-        tmp = Files.createDirectories(root.resolve(storage));
-        node = ArchiveNode.start(tmp.resolve("data"), new JsonObject()
-                .put("storage", StorageBackends.config(storage, "hl7")));
+        tmp = Files.createDirectories(root.resolve(storage.equals(CLUSTER) ? "cluster" : storage));
+        node = storage.equals(CLUSTER) ? Archive.of(BalancedCluster.up(tmp.resolve("cluster"), 3, "{}"))
+                : Archive.of(ArchiveNode.start(tmp.resolve("data"), new JsonObject()
+                        .put("storage", StorageBackends.config(storage, "hl7"))));
         carol = storePrior(patient("P1003", "Brown^Carol", "19900520", "F"), "OLD1003");
         robert = storePrior(patient("P1004", "Jones^Robert", "19750315", "M"), "OLD1004");
 
@@ -92,7 +97,7 @@ class Hl7WorkflowEndToEndTest {
         hapi.setValidationContext(ValidationContextFactory.noValidation());
         hapi.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator()); // else an id_file is written
         hapi.setLowerLayerProtocol(new MinLowerLayerProtocol(true)); // MSH-18 decides the encoding
-        hl7 = hapi.newClient("127.0.0.1", node.hl7Port, false);
+        hl7 = hapi.newClient("127.0.0.1", node.hl7Port(), false);
         hl7.getInitiator().setTimeout(60, TimeUnit.SECONDS);
         for (Exchange e : day()) {
             String ack = send(e.message());
@@ -120,6 +125,52 @@ class Hl7WorkflowEndToEndTest {
     private static String send(String er7) throws Exception {
         Message rsp = hl7.getInitiator().sendAndReceive(hapi.getPipeParser().parse(er7));
         return hapi.getPipeParser().encode(rsp);
+    }
+
+    /** What the test talks to: one node, or a cluster through its balancer. */
+    interface Archive extends AutoCloseable {
+        int dicomPort();
+
+        int hl7Port();
+
+        HttpResponse<String> get(String path) throws IOException;
+
+        /** HL7 messages answered, over every node. */
+        double hl7Messages() throws IOException;
+
+        /** Where to look when something fails. */
+        String output() throws IOException;
+
+        @Override
+        void close();
+
+        static Archive of(ArchiveNode n) {
+            return new Archive() {
+                public int dicomPort() { return n.dicomPort; }
+                public int hl7Port() { return n.hl7Port; }
+                public HttpResponse<String> get(String path) throws IOException { return n.get(path); }
+                public double hl7Messages() throws IOException { return n.metric("miroir_hl7_messages_total"); }
+                public String output() { return n.output(); }
+                public void close() { n.close(); }
+            };
+        }
+
+        static Archive of(BalancedCluster c) {
+            return new Archive() {
+                public int dicomPort() { return c.balancerDicomPort(); }
+                public int hl7Port() { return c.balancerHl7Port(); }
+                public HttpResponse<String> get(String path) throws IOException {
+                    return c.http(c.balancerHttpPort(), "GET", path, null);
+                }
+                public double hl7Messages() throws IOException {
+                    double sum = 0;
+                    for (int i = 1; i <= c.nodes; i++) sum += c.metric(i, "miroir_hl7_messages_total", "");
+                    return sum;
+                }
+                public String output() { return "(the nodes' logs: " + c.dir + "/node*.log)"; }
+                public void close() { c.close(); }
+            };
+        }
     }
 
     // ------------------------------------------------------------------ the day
@@ -215,7 +266,7 @@ class Hl7WorkflowEndToEndTest {
         for (String sps : List.of("ScheduledStationAETitle", "ScheduledProcedureStepStartDate",
                 "ScheduledProcedureStepStartTime", "Modality"))
             if (all.stream().noneMatch(k -> k.contains("." + sps))) all.add("ScheduledProcedureStepSequence[0]." + sps);
-        List<Attributes> rsp = Scu.find(node.dicomPort, "-W", tmp, all.toArray(String[]::new));
+        List<Attributes> rsp = Scu.find(node.dicomPort(), "-W", tmp, all.toArray(String[]::new));
         Map<String, Attributes> out = new LinkedHashMap<>();
         for (Attributes a : rsp) assertThat(out.put(a.getString(Tag.AccessionNumber), a)).as("one response per item")
                 .isNull();
@@ -292,15 +343,15 @@ class Hl7WorkflowEndToEndTest {
     @Test
     @Order(3)
     void anUpdateShowsOnStudiesStoredBeforeIt() throws IOException {
-        List<Attributes> studies = Scu.find(node.dicomPort, Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
+        List<Attributes> studies = Scu.find(node.dicomPort(), Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
                 "PatientID=P1003", "PatientName", "StudyInstanceUID");
         assertThat(studies).hasSize(1);
         assertThat(studies.get(0).getString(Tag.PatientName)).isEqualTo("Brown-White^Carol");
-        assertThat(Scu.find(node.dicomPort, Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
+        assertThat(Scu.find(node.dicomPort(), Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
                 "PatientName=Brown-White^Carol", "StudyInstanceUID")).hasSize(1);
-        assertThat(Scu.find(node.dicomPort, Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
+        assertThat(Scu.find(node.dicomPort(), Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
                 "PatientName=Brown^Carol", "StudyInstanceUID")).isEmpty();
-        List<Attributes> images = Scu.find(node.dicomPort, Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=IMAGE",
+        List<Attributes> images = Scu.find(node.dicomPort(), Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=IMAGE",
                 "StudyInstanceUID=" + carol.study, "SeriesInstanceUID=" + carol.series, "SOPInstanceUID",
                 "PatientName");
         assertThat(images).isNotEmpty().allSatisfy(i -> assertThat(i.getString(Tag.PatientName))
@@ -323,11 +374,11 @@ class Hl7WorkflowEndToEndTest {
     @Test
     @Order(4)
     void aMergeMovesStudiesStoredBeforeIt() throws IOException {
-        List<Attributes> bobs = Scu.find(node.dicomPort, Scu.PATIENT_ROOT, tmp, "QueryRetrieveLevel=STUDY",
+        List<Attributes> bobs = Scu.find(node.dicomPort(), Scu.PATIENT_ROOT, tmp, "QueryRetrieveLevel=STUDY",
                 "PatientID=P1002", "StudyInstanceUID", "PatientName");
         assertThat(Scu.values(bobs, Tag.StudyInstanceUID)).containsExactly(robert.study);
         assertThat(bobs.get(0).getString(Tag.PatientName)).isEqualTo("Jones^Bob");
-        assertThat(Scu.find(node.dicomPort, Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY", "PatientID=P1004",
+        assertThat(Scu.find(node.dicomPort(), Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY", "PatientID=P1004",
                 "StudyInstanceUID")).isEmpty();
         JsonArray metadata = new JsonArray(node.get("/dicom-web/studies/" + robert.study + "/metadata").body());
         assertThat(metadata.getJsonObject(0).getJsonObject("00100020").getJsonArray("Value").getString(0))
@@ -344,7 +395,7 @@ class Hl7WorkflowEndToEndTest {
             DicomClient client = new DicomClient(vertx, new AssociationOptions());
             AssociationRequest rq = new AssociationRequest("CT1", ArchiveNode.AE_TITLE);
             rq.addPresentationContext(UID.ModalityPerformedProcedureStep, UID.ExplicitVRLittleEndian);
-            Association as = client.connect("127.0.0.1", node.dicomPort, rq).await(30, TimeUnit.SECONDS);
+            Association as = client.connect("127.0.0.1", node.dicomPort(), rq).await(30, TimeUnit.SECONDS);
             Attributes o1 = worklist("AccessionNumber=A1001").get("A1001");
             String pps1 = SyntheticStudies.newUid();
             DimseResponse created = as.nCreate(UID.ModalityPerformedProcedureStep, pps1, inProgress(o1, "CT1"))
@@ -370,7 +421,7 @@ class Hl7WorkflowEndToEndTest {
 
             AssociationRequest mr = new AssociationRequest("MR1", ArchiveNode.AE_TITLE);
             mr.addPresentationContext(UID.ModalityPerformedProcedureStep, UID.ExplicitVRLittleEndian);
-            Association mrAs = client.connect("127.0.0.1", node.dicomPort, mr).await(30, TimeUnit.SECONDS);
+            Association mrAs = client.connect("127.0.0.1", node.dicomPort(), mr).await(30, TimeUnit.SECONDS);
             Attributes o2 = worklist("AccessionNumber=A1002").get("A1002");
             DimseResponse assigned = mrAs.nCreate(UID.ModalityPerformedProcedureStep, null, inProgress(o2, "MR1"))
                     .await(60, TimeUnit.SECONDS);
@@ -436,10 +487,10 @@ class Hl7WorkflowEndToEndTest {
             request.setString(Tag.ScheduledProcedureStepID, VR.SH, step(item).getString(Tag.ScheduledProcedureStepID));
             files.add(write(ds, dir.resolve(inst.sopInstanceUid() + ".dcm")));
         }
-        Map<Path, String> stored = Scu.store(node.dicomPort, files);
+        Map<Path, String> stored = Scu.store(node.dicomPort(), files);
         assertThat(stored.values()).containsOnly("Success").hasSize(files.size());
 
-        List<Attributes> byAccession = Scu.find(node.dicomPort, Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
+        List<Attributes> byAccession = Scu.find(node.dicomPort(), Scu.STUDY_ROOT, tmp, "QueryRetrieveLevel=STUDY",
                 "AccessionNumber=A1004", "StudyInstanceUID", "PatientID", "NumberOfStudyRelatedInstances");
         assertThat(byAccession).hasSize(1);
         assertThat(byAccession.get(0).getString(Tag.StudyInstanceUID)).isEqualTo(item.getString(Tag.StudyInstanceUID));
@@ -449,7 +500,7 @@ class Hl7WorkflowEndToEndTest {
         assertThat(qido).hasSize(1);
         assertThat(qido.getJsonObject(0).getJsonObject("0020000D").getJsonArray("Value").getString(0))
                 .isEqualTo(item.getString(Tag.StudyInstanceUID));
-        assertThat(node.metric("miroir_hl7_messages_total")).isEqualTo(day().size());
+        assertThat(node.hl7Messages()).isEqualTo(day().size());
     }
 
     private static String alphabetic(JsonObject dataset, String tag) {
@@ -480,7 +531,7 @@ class Hl7WorkflowEndToEndTest {
             ds.setString(Tag.AccessionNumber, VR.SH, accession);
             files.add(write(ds, dir.resolve(inst.sopInstanceUid() + ".dcm")));
         }
-        Map<Path, String> stored = Scu.store(node.dicomPort, files);
+        Map<Path, String> stored = Scu.store(node.dicomPort(), files);
         assertThat(stored.values()).containsOnly("Success").hasSize(files.size());
         SyntheticStudies.Instance first = gen.instances().get(0);
         return new Prior(first.study().studyInstanceUid(), first.series().seriesInstanceUid(), first.sopInstanceUid());
