@@ -22,6 +22,7 @@ import org.miroir.storage.worklist.WorklistChange;
 import org.miroir.storage.worklist.WorklistItem;
 import org.miroir.storage.worklist.WorklistQuery;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -146,7 +147,7 @@ public final class MeteredMetadataStore implements MetadataStore {
     }
 
     @Override
-    public java.time.Duration journalHoldBack() {
+    public Duration journalHoldBack() {
         return delegate.journalHoldBack();
     }
 

@@ -1,5 +1,6 @@
 package org.miroir.storage.metadata;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -149,11 +150,10 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * How long a journal entry written by another node may stay hidden from {@link #readJournal} readers after it
      * was written (a store that cannot see other writers' batches in flight holds entries back this long). Entries
-     * reach a mirror no sooner, so a replication RPO objective below it cannot be met.
+     * reach a mirror no sooner, so a replication RPO objective below it cannot be met. No default: a decorator that
+     * forgot to forward it would answer zero and let an impossible objective through.
      */
-    default java.time.Duration journalHoldBack() {
-        return java.time.Duration.ZERO;
-    }
+    Duration journalHoldBack();
 
     /**
      * Journal entries of one partition after {@code afterPosition} ({@code null}: from the oldest kept), in write

@@ -251,7 +251,7 @@ public final class CassandraMetadataStore implements MetadataStore {
     }
 
     @Override
-    public java.time.Duration journalHoldBack() {
+    public Duration journalHoldBack() {
         return cfg.journalSettle();
     }
 

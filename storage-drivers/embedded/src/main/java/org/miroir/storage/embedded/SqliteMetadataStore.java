@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -426,6 +427,12 @@ public final class SqliteMetadataStore implements MetadataStore {
     @Override
     public int journalPartitions() {
         return 1;
+    }
+
+    /** Entries are read inside the one writer's committed order: nothing is held back. */
+    @Override
+    public Duration journalHoldBack() {
+        return Duration.ZERO;
     }
 
     @Override
