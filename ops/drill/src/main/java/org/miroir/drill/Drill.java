@@ -79,6 +79,7 @@ public final class Drill {
             }
             if (!storage.equals("embedded") && !storage.equals("cassandra+rados"))
                 throw new IllegalArgumentException("--storage is embedded or cassandra+rados");
+            if (rate < 0) throw new IllegalArgumentException("--rate must be at least 0 (0: unpaced)");
         } catch (RuntimeException e) {
             System.err.println("drill: " + e.getMessage());
             System.exit(2);
