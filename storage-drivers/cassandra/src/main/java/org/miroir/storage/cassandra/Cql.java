@@ -16,7 +16,7 @@ final class Cql {
     final PreparedStatement studyByDateInsert, studyByDateDelete, bucketInsert;
     final PreparedStatement studyByAccessionInsert, studyByAccessionDelete;
     final PreparedStatement seriesUpsert, memberInsert, memberDelete, instanceUpsert, instanceDelete;
-    final PreparedStatement objectRefInsert, objectRefDelete, journalInsert;
+    final PreparedStatement objectRefInsert, objectRefDelete, journalInsert, nameInsert, nameDelete;
 
     // ---------------------------------------------------------------- patients from the registry
     final PreparedStatement patientRegister, patientMerged, studyMove;
@@ -31,6 +31,7 @@ final class Cql {
 
     // ---------------------------------------------------------------- reads
     final PreparedStatement patientByKey, patientsByPid, patientsByIssuer, patientsByName, patientsAll;
+    final PreparedStatement namesInSlice;
     final PreparedStatement patientHasStudy, studiesOfPatient, studiesByAccession, bucketsInRange, studiesByDate;
     final PreparedStatement studiesAll, studyRow, seriesOfStudy, seriesRow, seriesByUid;
     final PreparedStatement membersOfStudy, membersOfSeries, memberRow, memberCounts, memberCountOfSeries;
@@ -82,6 +83,11 @@ final class Cql {
                 + "series_uid, sop_uid, object_key, size, sha256, patient_id, issuer, prior_patient_id, "
                 + "prior_issuer, item_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
 
+        nameInsert = prepare("INSERT INTO %s.patient_by_name (prefix, name_folded, issuer, patient_id) "
+                + "VALUES (?, ?, ?, ?) USING TIMESTAMP ?");
+        nameDelete = prepare("DELETE FROM %s.patient_by_name USING TIMESTAMP ? WHERE prefix = ? AND name_folded = ? "
+                + "AND issuer = ? AND patient_id = ?");
+
         patientRegister = prepare("INSERT INTO %s.patient (issuer, patient_id, iss, pid, name, name_folded, "
                 + "birth_date, sex, attrs, registered, merged_issuer, merged_pid) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, true, null, null) USING TIMESTAMP ?");
@@ -122,6 +128,8 @@ final class Cql {
         patientsByIssuer = prepare("SELECT * FROM %s.patient WHERE iss = ?");
         patientsByName = prepare("SELECT * FROM %s.patient WHERE name_folded = ?");
         patientsAll = prepare("SELECT * FROM %s.patient");
+        namesInSlice = prepare("SELECT issuer, patient_id FROM %s.patient_by_name WHERE prefix = ? AND "
+                + "name_folded >= ? AND name_folded < ?");
         patientHasStudy = prepare("SELECT study_uid FROM %s.study_by_patient WHERE issuer = ? AND patient_id = ? "
                 + "LIMIT 1");
         studiesOfPatient = prepare("SELECT study_uid FROM %s.study_by_patient WHERE issuer = ? AND patient_id = ?");

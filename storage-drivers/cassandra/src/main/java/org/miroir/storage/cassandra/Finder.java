@@ -35,8 +35,9 @@ import org.miroir.storage.query.ValueKind;
  *
  * <p>Plans, most selective first. Studies: by UID list; by accession ({@code study_by_accession}); by date
  * ({@code study_by_date}, month partitions listed by {@code study_date_bucket}); by patient (patients found by
- * issuer and ID, by ID or exact name through SAI, or by scanning the patient table when only other patient keys are
- * given, then {@code study_by_patient}); else every study. Series: by UID (SAI on {@code series.series_uid}), else
+ * issuer and ID, by ID or exact name through SAI, by a name wildcard's literal start in {@code patient_by_name}
+ * ({@link NameIndex}), or by scanning the patient table when only other patient keys are given, then
+ * {@code study_by_patient}); else every study. Series: by UID (SAI on {@code series.series_uid}), else
  * the series of the studies the study plan finds. Instances: by UID, else the members of the series or studies found.
  *
  * <p>Counts and Modalities in Study are computed on read (one {@code GROUP BY series_uid} count per study and the
@@ -248,6 +249,13 @@ final class Finder {
         if (pid instanceof Match.Single p) return new PatientPlan(scan(cql.patientsByPid, p.value()), "pid", false);
         if (name instanceof Match.Single n)
             return new PatientPlan(scan(cql.patientsByName, Matching.fold(n.value())), "name", false);
+        NameIndex.Slice slice = name instanceof Match.Wildcard w ? NameIndex.slice(Matching.fold(w.pattern())) : null;
+        if (slice != null) {
+            Scan names = scan(cql.namesInSlice, slice.prefix(), slice.lower(), slice.upper());
+            return new PatientPlan(Scan.nested(names, 1, FAN_OUT, c -> CompletableFuture.completedFuture(
+                    scan(cql.patientByKey, c.row().getString("issuer"), c.row().getString("patient_id")))),
+                    "name-prefix", false);
+        }
         if (issuer instanceof Match.Single i)
             return new PatientPlan(scan(cql.patientsByIssuer, i.value()), "issuer", false);
         return new PatientPlan(scan(cql.patientsAll), "all", false);

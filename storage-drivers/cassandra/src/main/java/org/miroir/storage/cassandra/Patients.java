@@ -3,7 +3,6 @@ package org.miroir.storage.cassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.Optional;
@@ -31,8 +30,11 @@ final class Patients {
     /** Merge hops the store path follows; a longer chain is a loop or damage. */
     static final int MAX_HOPS = 8;
 
-    /** Where an instance's patient key leads: the patient its study is filed under. */
-    record Resolved(String issuer, String patientId, boolean own, boolean registered) {}
+    /**
+     * Where an instance's patient key leads: the patient its study is filed under. {@code row} is the instance's own
+     * patient row as read ({@code null} if absent or merged away).
+     */
+    record Resolved(String issuer, String patientId, boolean own, boolean registered, Row row) {}
 
     private final CqlSession session;
     private final Cql cql;
@@ -48,11 +50,10 @@ final class Patients {
 
     CompletionStage<String> update(PatientRecord p) {
         long ticks = journal.begin(-1);
-        BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.LOGGED);
-        b.addStatement(register(p, ticks));
-        b.addStatement(journal.insertPatient(ticks, PatientKey.of(p), null));
-        return session.executeAsync(finish(b)).thenApply(rs -> journal.position(ticks).toString())
-                .whenComplete((x, e) -> journal.done(ticks));
+        return register(p, ticks).thenCompose(b -> {
+            b.addStatement(journal.insertPatient(ticks, PatientKey.of(p), null));
+            return session.executeAsync(finish(b));
+        }).thenApply(rs -> journal.position(ticks).toString()).whenComplete((x, e) -> journal.done(ticks));
     }
 
     CompletionStage<String> merge(PatientKey prior, PatientRecord surviving) {
@@ -74,9 +75,7 @@ final class Patients {
                         }
                         return session.executeAsync(finish(b)).thenApply(rs -> i + 1);
                     });
-                }).thenCompose(v -> {
-                    BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.LOGGED);
-                    b.addStatement(register(surviving, ticks));
+                }).thenCompose(v -> register(surviving, ticks)).thenCompose(b -> {
                     b.addStatement(cql.patientMerged.bind(fromIssuer, fromPid, fromIssuer, fromPid, toIssuer, toPid,
                             ts));
                     b.addStatement(journal.insertPatient(ticks, to, prior));
@@ -99,7 +98,8 @@ final class Patients {
 
     /** Follows merges from {@code key} to the patient a study of it is filed under. */
     CompletionStage<Resolved> resolve(PatientKey key) {
-        Resolved start = new Resolved(Rows.key(key.issuerOfPatientId()), Rows.key(key.patientId()), true, false);
+        Resolved start = new Resolved(Rows.key(key.issuerOfPatientId()), Rows.key(key.patientId()), true, false,
+                null);
         record Hop(Resolved at, int n, boolean done) {}
         return Async.loop(new Hop(start, 0, false), h -> h.done, h -> {
             if (h.n > MAX_HOPS)
@@ -108,17 +108,33 @@ final class Patients {
                 Row r = rs.one();
                 if (r == null || r.getString("merged_pid") == null)
                     return new Hop(new Resolved(h.at.issuer(), h.at.patientId(), h.n == 0,
-                            r != null && r.getBoolean("registered")), h.n, true);
-                return new Hop(new Resolved(r.getString("merged_issuer"), r.getString("merged_pid"), false, false),
-                        h.n + 1, false);
+                            r != null && r.getBoolean("registered"), h.n == 0 ? r : null), h.n, true);
+                return new Hop(new Resolved(r.getString("merged_issuer"), r.getString("merged_pid"), false, false,
+                        null), h.n + 1, false);
             });
         }).thenApply(h -> h.at);
     }
 
-    private BoundStatement register(PatientRecord p, long ticks) {
+    /** A batch that sets the registry's values of {@code p}: its patient row and its name's index row. */
+    private CompletionStage<BatchStatementBuilder> register(PatientRecord p, long ticks) {
         String issuer = Rows.key(p.issuerOfPatientId()), pid = Rows.key(p.patientId());
-        return cql.patientRegister.bind(issuer, pid, issuer, pid, p.patientName(), Matching.fold(p.patientName()),
-                p.birthDate(), p.sex(), Rows.blob(p.attributes()), TimeUuids.micros(ticks));
+        long ts = TimeUuids.micros(ticks);
+        return session.executeAsync(Cql.read(cql.patientByKey, issuer, pid)).thenApply(rs -> {
+            BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.LOGGED);
+            b.addStatement(cql.patientRegister.bind(issuer, pid, issuer, pid, p.patientName(),
+                    Matching.fold(p.patientName()), p.birthDate(), p.sex(), Rows.blob(p.attributes()), ts));
+            names(b, cql, rs.one(), issuer, pid, Matching.fold(p.patientName()), ts);
+            return b;
+        });
+    }
+
+    /** Adds the name index rows of a patient row written with {@code folded} over {@code old} (may be null). */
+    static void names(BatchStatementBuilder b, Cql cql, Row old, String issuer, String pid, String folded, long ts) {
+        String was = old == null ? null : old.getString("name_folded");
+        String prefix = NameIndex.prefix(folded), oldPrefix = NameIndex.prefix(was);
+        if (oldPrefix != null && !was.equals(folded)) b.addStatement(cql.nameDelete.bind(ts, oldPrefix, was, issuer,
+                pid));
+        if (prefix != null) b.addStatement(cql.nameInsert.bind(prefix, folded, issuer, pid, ts));
     }
 
     private BatchStatement finish(BatchStatementBuilder b) {

@@ -22,8 +22,20 @@ import org.miroir.storage.StorageException;
  * without a fixed id could leave replicas disagreeing on the table's identity.
  */
 final class Schema {
-    /** One numbered step of the schema: idempotent statements ({@code %s} is the keyspace), then its version row. */
-    record Migration(int version, String description, List<String> statements) {}
+    /**
+     * One numbered step of the schema: idempotent statements ({@code %s} is the keyspace), then an idempotent
+     * {@code backfill} of what existing rows need in the new tables, then its version row.
+     */
+    record Migration(int version, String description, List<String> statements, Backfill backfill) {
+        Migration(int version, String description, List<String> statements) {
+            this(version, description, statements, (s, cfg) -> {});
+        }
+    }
+
+    /** Fills new tables from existing rows; runs again in full if a start dies before the version row. */
+    interface Backfill {
+        void run(CqlSession s, CassandraSettings cfg);
+    }
 
     private static final String COMPONENT = "metadata";
     private static final System.Logger LOG = System.getLogger(Schema.class.getName());
@@ -120,11 +132,37 @@ final class Schema {
             CREATE TABLE IF NOT EXISTS %s.performed_step (sop_uid text PRIMARY KEY, status text,
               item_ids list<text>, attrs blob, write_ts bigint)""");
 
+    /** Migration 4: patients by the start of their folded name, for name wildcards ({@link NameIndex}). */
+    private static final List<String> V4 = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS %s.patient_by_name (prefix text, name_folded text, issuer text,
+              patient_id text, PRIMARY KEY ((prefix), name_folded, issuer, patient_id))""");
+
+    /** Indexes the names of the patients a keyspace of version 3 or less already holds. */
+    private static void indexNames(CqlSession s, CassandraSettings cfg) {
+        String ks = cfg.keyspace();
+        var insert = s.prepare("INSERT INTO " + ks + ".patient_by_name (prefix, name_folded, issuer, patient_id) "
+                + "VALUES (?, ?, ?, ?) USING TIMESTAMP ?");
+        long n = 0;
+        // Paged by the driver; the write timestamp is the patient row's, so a later rename's delete still wins.
+        for (Row r : s.execute(SimpleStatement.newInstance("SELECT issuer, patient_id, name_folded, "
+                + "writetime(name_folded) AS ts FROM " + ks + ".patient").setPageSize(1000)
+                .setConsistencyLevel(cfg.readConsistency()))) {
+            String prefix = NameIndex.prefix(r.getString("name_folded"));
+            if (prefix == null) continue;
+            s.execute(insert.bind(prefix, r.getString("name_folded"), r.getString("issuer"),
+                    r.getString("patient_id"), r.getLong("ts")).setConsistencyLevel(cfg.writeConsistency()));
+            n++;
+        }
+        LOG.log(Level.INFO, "keyspace {0}: indexed the names of {1} patients", ks, n);
+    }
+
     /** Every migration in order; a keyspace is at the highest version recorded in its {@code schema_version}. */
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "patients, studies, series, instances, claims, journal", V1),
             new Migration(2, "cluster-wide configuration entries", V2),
-            new Migration(3, "registered and merged patients, worklist, performed steps", V3));
+            new Migration(3, "registered and merged patients, worklist, performed steps", V3),
+            new Migration(4, "patients by the start of their name", V4, Schema::indexNames));
     /** The schema version this code reads and writes. */
     static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
@@ -174,6 +212,7 @@ final class Schema {
             String table = tableOf(stmt);
             ddl(s, cfg, table == null ? String.format(stmt, ks) : withId(ks, table, stmt));
         }
+        m.backfill().run(s, cfg);
         s.execute(SimpleStatement.newInstance("INSERT INTO " + ks + ".schema_version (component, version, "
                 + "description, applied_at) VALUES (?, ?, ?, ?)", COMPONENT, m.version(), m.description(), Instant.now())
                 .setConsistencyLevel(cfg.writeConsistency()));

@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -193,9 +194,13 @@ final class StorePath {
         Integer dateN = dateN(st.studyDate());
 
         BatchStatementBuilder b = BatchStatement.builder(DefaultBatchType.LOGGED);
-        if (before.patient().own() && !before.patient().registered())
-            b.addStatement(cql.patientUpsert.bind(issuer, pid, issuer, pid, p.patientName(),
-                    Matching.fold(p.patientName()), p.birthDate(), p.sex(), Rows.blob(p.attributes()), ts));
+        Patients.Resolved patient = before.patient();
+        if (patient.own() && !patient.registered() && !unchanged(patient.row(), p)) {
+            String folded = Matching.fold(p.patientName());
+            b.addStatement(cql.patientUpsert.bind(issuer, pid, issuer, pid, p.patientName(), folded, p.birthDate(),
+                    p.sex(), Rows.blob(p.attributes()), ts));
+            Patients.names(b, cql, patient.row(), issuer, pid, folded, ts);
+        }
         b.addStatement(cql.studyUpsert.bind(study, issuer, pid, st.studyDate(), st.studyTime(), st.accessionNumber(),
                 st.referringPhysicianName(), st.studyDescription(), st.studyId(), Rows.blob(st.attributes()), ts));
         b.addStatement(cql.studyByPatientInsert.bind(issuer, pid, study, ts));
@@ -236,6 +241,18 @@ final class StorePath {
                 in.sha256()));
         // Idempotent: explicit timestamps and a fixed journal position make a replay write the same cells.
         return b.build().setIdempotent(true).setConsistencyLevel(cfg.writeConsistency());
+    }
+
+    /**
+     * Whether the patient row already holds what this store would write. Every instance of a patient carries its
+     * patient's values, and rewriting the same row (with its name's three SAI indexes and index row) for each is
+     * most of a store's index work; patient rows are never deleted, so an unchanged row needs no write to survive.
+     */
+    private static boolean unchanged(Row row, PatientRecord p) {
+        return row != null && Objects.equals(row.getString("name"), p.patientName())
+                && Objects.equals(row.getString("birth_date"), p.birthDate())
+                && Objects.equals(row.getString("sex"), p.sex())
+                && Objects.equals(row.getByteBuffer("attrs"), Rows.blob(p.attributes()));
     }
 
     static Integer dateN(String studyDate) {

@@ -62,7 +62,7 @@ class SchemaTest {
         }
     }
 
-    /** A keyspace of version 1 (step 3) migrates to the current version and keeps its journal. */
+    /** A keyspace of version 1 (step 3) migrates to the current version, keeps its journal, indexes its names. */
     @Test
     void migratesAVersion1Keyspace() throws Exception {
         String old = TestCassandra.keyspace("schema_v1");
@@ -73,6 +73,8 @@ class SchemaTest {
                 s.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("INSERT INTO " + old
                         + ".journal (partition, position, recorded_at, op, study_uid) VALUES (?, now(), "
                         + "toTimestamp(now()), 'DELETE_STUDY', '1.2.3')", partitions - 1));
+                s.execute("INSERT INTO " + old + ".patient (issuer, patient_id, iss, pid, name, name_folded) "
+                        + "VALUES ('', 'V1P', '', 'V1P', 'Before^Four', 'BEFORE^FOUR')");
             }
             try (MetadataStore store = StorageDrivers.provider("cassandra")
                     .openMetadataStore(TestCassandra.current().config(old, Map.of("journal-settle-ms", "0")))) {
@@ -87,6 +89,9 @@ class SchemaTest {
             try (CqlSession s = TestCassandra.current().session()) {
                 assertThat(s.execute("SELECT version FROM " + old + ".schema_version").all())
                         .extracting(r -> r.getInt(0)).contains(1, Schema.VERSION);
+                assertThat(s.execute("SELECT patient_id FROM " + old + ".patient_by_name WHERE prefix = 'BEF' AND "
+                        + "name_folded = 'BEFORE^FOUR'").all()).as("migration 4 indexed a version 1 patient's name")
+                        .extracting(r -> r.getString(0)).containsExactly("V1P");
             }
         } finally {
             TestCassandra.current().drop(old);

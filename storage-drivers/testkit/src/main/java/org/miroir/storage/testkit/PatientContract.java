@@ -78,6 +78,28 @@ public abstract class PatientContract extends MetadataContractBase {
         assertThat(e.studyInstanceUid()).isNull();
     }
 
+    /** Name wildcards find a patient by its current name, whether a store or the registry changed it. */
+    @Test
+    void aRenamedPatientIsFoundByItsNewNameOnly() {
+        TestData d = new TestData();
+        store(d, d.patient("N1", "Early^Name", null, null));
+        assertThat(byName(d, "Early^*")).containsExactly("N1");
+
+        store(d, d.patient("N1", "Later^Name", null, null));
+        assertThat(byName(d, "Later^*")).containsExactly("N1");
+        assertThat(byName(d, "Early^*")).isEmpty();
+
+        await(store.updatePatient(new PatientRecord("N1", d.issuer, "Registry^Name", null, null, null)));
+        assertThat(byName(d, "Reg*")).containsExactly("N1");
+        assertThat(byName(d, "Later^*")).isEmpty();
+        assertThat(byName(d, "*^Name")).containsExactly("N1");
+    }
+
+    private List<String> byName(TestData d, String pattern) {
+        return allPages(scoped(d).match(QueryKey.PATIENT_NAME, new Match.Wildcard(pattern)).build(),
+                store::findPatients).stream().map(PatientRecord::patientId).toList();
+    }
+
     @Test
     void aRegisteredPatientWithoutStudiesIsKnownButNotInTheArchive() {
         TestData d = new TestData();
