@@ -198,7 +198,8 @@ public final class IndexBenchmark {
                             .response().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
                     long nanos = System.nanoTime() - t0;
                     if (r.status() != 0)
-                        throw new IllegalStateException("C-FIND " + kind.label + " answered 0x" + Integer.toHexString(r.status()));
+                        throw new IllegalStateException("C-FIND " + kind.label + " answered 0x" + Integer.toHexString(r.status())
+                                + " (" + r.errorComment() + "); the node's log ends with:\n" + node.output());
                     if (q >= queryWarmup) record(l, kind, nanos, matches.get());
                 }
                 out.put(kind, l);
