@@ -33,6 +33,11 @@ public final class Audit implements AutoCloseable {
         return node;
     }
 
+    /** Whether messages go anywhere: without a trail, callers skip the index look-ups a message would name. */
+    public boolean enabled() {
+        return trail != null;
+    }
+
     public void record(AuditMessage m) {
         if (trail != null) trail.record(m);
     }

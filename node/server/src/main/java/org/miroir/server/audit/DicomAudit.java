@@ -71,7 +71,7 @@ public final class DicomAudit implements AssociationListener {
 
     /** An instance the association stored (the store path's result): audited with its study at the end. */
     public void stored(Association as, Ingest.Result r) {
-        if (r.record() == null) return;
+        if (r.record() == null || !audit.enabled()) return;
         stored.computeIfAbsent(as, a -> new ConcurrentHashMap<>())
                 .computeIfAbsent(r.record().studyInstanceUid(), s -> new LinkedHashMap<>())
                 .computeIfAbsent(r.sopClassUid(), c -> new ArrayList<>()).add(r.sopInstanceUid());
@@ -79,6 +79,7 @@ public final class DicomAudit implements AssociationListener {
 
     /** A C-MOVE or C-GET done: what was resolved for it, to whom ({@code destination}: null for C-GET). */
     public void retrieved(DimseRequest rq, String destination, List<InstanceRecord> instances, DimseResponse response) {
+        if (!audit.enabled()) return;
         Map<String, Map<String, List<String>>> byStudy = new LinkedHashMap<>();
         for (InstanceRecord r : instances)
             byStudy.computeIfAbsent(r.studyInstanceUid(), s -> new LinkedHashMap<>())

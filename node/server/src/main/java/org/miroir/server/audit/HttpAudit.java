@@ -37,6 +37,10 @@ public final class HttpAudit implements io.vertx.core.Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext rc) {
+        if (!audit.enabled()) {
+            rc.next();
+            return;
+        }
         String path = rc.normalizedPath();
         if (!path.startsWith(ROOT + "/") && !path.equals("/wado") && !path.startsWith("/admin")) {
             rc.next();

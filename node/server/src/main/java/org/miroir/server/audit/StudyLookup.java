@@ -6,11 +6,14 @@ import org.miroir.storage.query.Match;
 import org.miroir.storage.query.Query;
 import org.miroir.storage.query.QueryKey;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /** A study's index record by its UID: the patient and accession number audit messages name, and access checks. */
 public final class StudyLookup {
@@ -35,12 +38,47 @@ public final class StudyLookup {
                 : new StudyRef(uid, s.patient().patientId(), s.patient().patientName(), s.accessionNumber(), sopClasses);
     }
 
-    /** Every study described, in order. */
+    /**
+     * Every study described, in order, at most {@value #PARALLELISM} look-ups at a time: an association or a STOW-RS
+     * request may have stored thousands of studies, and its audit message must not take the index's capacity from
+     * the stores and queries running beside it.
+     */
     public static CompletionStage<List<StudyRef>> describeAll(MetadataStore metadata,
             Map<String, Map<String, List<String>>> instancesByStudy) {
-        List<CompletableFuture<StudyRef>> refs = instancesByStudy.entrySet().stream()
-                .map(e -> describe(metadata, e.getKey(), e.getValue()).toCompletableFuture()).toList();
-        return CompletableFuture.allOf(refs.toArray(CompletableFuture[]::new))
-                .thenApply(v -> refs.stream().map(CompletableFuture::join).toList());
+        return describeAll((uid, sopClasses) -> describe(metadata, uid, sopClasses), instancesByStudy);
+    }
+
+    static final int PARALLELISM = 4;
+
+    /** {@link #describeAll(MetadataStore, Map)} with {@code lookup} describing one study (it never fails). */
+    static CompletionStage<List<StudyRef>> describeAll(
+            BiFunction<String, Map<String, List<String>>, CompletionStage<StudyRef>> lookup,
+            Map<String, Map<String, List<String>>> instancesByStudy) {
+        List<Map.Entry<String, Map<String, List<String>>>> entries = List.copyOf(instancesByStudy.entrySet());
+        if (entries.isEmpty()) return CompletableFuture.completedFuture(List.of());
+        StudyRef[] out = new StudyRef[entries.size()];
+        CompletableFuture<List<StudyRef>> all = new CompletableFuture<>();
+        AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        Runnable[] lane = new Runnable[1];
+        lane[0] = () -> {
+            // A loop, not recursion, while look-ups complete at once (an embedded index may answer synchronously).
+            for (int i; (i = next.getAndIncrement()) < entries.size(); ) {
+                var e = entries.get(i);
+                int at = i;
+                CompletableFuture<StudyRef> f = lookup.apply(e.getKey(), e.getValue()).toCompletableFuture();
+                if (!f.isDone()) {
+                    f.thenAccept(ref -> {
+                        out[at] = ref;
+                        if (done.incrementAndGet() == entries.size()) all.complete(Arrays.asList(out));
+                        else lane[0].run();
+                    });
+                    return;
+                }
+                out[at] = f.join();
+                if (done.incrementAndGet() == entries.size()) all.complete(Arrays.asList(out));
+            }
+        };
+        for (int l = 0; l < Math.min(PARALLELISM, entries.size()); l++) lane[0].run();
+        return all;
     }
 }
